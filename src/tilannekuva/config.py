@@ -1,0 +1,86 @@
+"""Settings read from the environment or a TOML file — never from code.
+
+Resolution order for each setting: environment variable, then the file named by
+TILANNEKUVA_CONFIG (default ./tilannekuva.toml, if it exists), then the default.
+
+    # tilannekuva.toml
+    database = "county.duckdb"
+    min_cell_size = 5
+    pseudonym_key_file = "/etc/tilannekuva/pseudonym.key"   # or pseudonym_key = "..."
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_PREFIX = "TILANNEKUVA_"
+DEFAULT_DATABASE = "tilannekuva.duckdb"
+DEFAULT_MIN_CELL_SIZE = 5
+MIN_KEY_LENGTH = 16
+
+
+class ConfigError(Exception):
+    """A setting is missing or unusable; the message tells the user how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: Path
+    min_cell_size: int
+    pseudonym_key: bytes | None
+
+    def require_pseudonym_key(self) -> bytes:
+        if self.pseudonym_key is None:
+            raise ConfigError(
+                "No pseudonymisation key is set, so identity codes cannot be replaced by "
+                "pseudonyms and the import was stopped before reading any data. Set the "
+                f"environment variable {ENV_PREFIX}PSEUDONYM_KEY (at least {MIN_KEY_LENGTH} "
+                "characters, kept secret and the same for every import of the county), or "
+                "pseudonym_key_file in tilannekuva.toml."
+            )
+        return self.pseudonym_key
+
+
+def _file_settings() -> dict:
+    path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", "tilannekuva.toml"))
+    if not path.exists():
+        if f"{ENV_PREFIX}CONFIG" in os.environ:
+            raise ConfigError(f"Configuration file {path} (from {ENV_PREFIX}CONFIG) not found.")
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"Configuration file {path} is not valid TOML: {err}") from None
+
+
+def _key(file: dict) -> bytes | None:
+    raw = os.environ.get(f"{ENV_PREFIX}PSEUDONYM_KEY") or file.get("pseudonym_key")
+    key_file = os.environ.get(f"{ENV_PREFIX}PSEUDONYM_KEY_FILE") or file.get("pseudonym_key_file")
+    if not raw and key_file:
+        try:
+            raw = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise ConfigError(f"Cannot read the pseudonymisation key file {key_file}: {err}") from None
+    if not raw:
+        return None
+    if len(raw) < MIN_KEY_LENGTH:
+        raise ConfigError(
+            f"The pseudonymisation key is {len(raw)} characters; use at least {MIN_KEY_LENGTH}."
+        )
+    return raw.encode("utf-8")
+
+
+def load_settings() -> Settings:
+    file = _file_settings()
+    min_cell = os.environ.get(f"{ENV_PREFIX}MIN_CELL_SIZE") or file.get("min_cell_size")
+    try:
+        min_cell_size = int(min_cell) if min_cell is not None else DEFAULT_MIN_CELL_SIZE
+    except ValueError:
+        raise ConfigError(f"min_cell_size must be a whole number, not {min_cell!r}.") from None
+    if min_cell_size < 1:
+        raise ConfigError("min_cell_size must be at least 1.")
+    database = os.environ.get(f"{ENV_PREFIX}DATABASE") or file.get("database") or DEFAULT_DATABASE
+    return Settings(database=Path(database), min_cell_size=min_cell_size, pseudonym_key=_key(file))
