@@ -16,13 +16,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import TilannekuvaError
+
 ENV_PREFIX = "TILANNEKUVA_"
 DEFAULT_DATABASE = "tilannekuva.duckdb"
 DEFAULT_MIN_CELL_SIZE = 5
 MIN_KEY_LENGTH = 16
 
 
-class ConfigError(Exception):
+class ConfigError(TilannekuvaError):
     """A setting is missing or unusable; the message tells the user how to fix it."""
 
 
