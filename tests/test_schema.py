@@ -18,7 +18,7 @@ REQUIRED_TABLES = {
 
 
 def test_every_table_the_design_names_exists():
-    assert REQUIRED_TABLES == set(TABLES_BY_NAME)
+    assert set(TABLES_BY_NAME) == REQUIRED_TABLES
 
 
 def test_every_code_list_loads_with_three_languages():

@@ -65,7 +65,9 @@ def _key(file: dict) -> bytes | None:
         try:
             raw = Path(key_file).read_text(encoding="utf-8").strip()
         except OSError as err:
-            raise ConfigError(f"Cannot read the pseudonymisation key file {key_file}: {err}") from None
+            raise ConfigError(
+                f"Cannot read the pseudonymisation key file {key_file}: {err}"
+            ) from None
     if not raw:
         return None
     if len(raw) < MIN_KEY_LENGTH:
