@@ -118,3 +118,26 @@ def test_same_key_with_other_values_than_stored_is_a_duplicate(tmp_path, populat
     [(detail,)] = query(population, "SELECT detail FROM quarantine")
     assert detail == 'person_id "P2" is already stored with different values (differs in: sex)'
     assert query(population, "SELECT sex FROM persons WHERE person_id = 'P2'") == [("1",)]
+
+
+def test_record_with_wrong_number_of_fields_is_quarantined_and_lines_stay_true(
+        tmp_path, population, settings):
+    # Physical lines: 1 header, 2 good, 3 too few fields, 4-5 one record whose comment spans two
+    # lines, 6 too many fields (holding an identity code, which must not be kept), 7 good.
+    path = write(tmp_path / "feedback_responses.csv", """\
+        response_id,unit_id,responded_at,service,service_channel,response_channel,language,comment
+        F1,U1,2024-03-06 12:00,general_practice,physical,sms,fi,hyvä
+        F2,U1,2024-03-06 12:00
+        F3,U1,2024-03-06 12:00,general_practice,physical,sms,fi,"kaksi
+        riviä"
+        F4,U1,2024-03-06 12:00,general_practice,physical,sms,fi,131052-308T,extra
+        F5,U1,2024-03-06 12:00,general_practice,chat,sms,fi,x
+        """)
+    [result] = load(population, settings, path)
+    assert quarantined(population) == [(3, None, "malformed_record"), (6, None, "malformed_record")]
+    assert (result.rows_read, result.inserted, result.quarantined) == (5, 3, 2)
+    details = [d for (d,) in query(population, "SELECT detail FROM quarantine ORDER BY line")]
+    assert details[0].startswith("the record has 3 fields where the header has 8")
+    assert "131052-308T" not in details[1] and "extra" in details[1]
+    # F5 stands on physical line 7: a later error in it would be reported there.
+    assert query(population, "SELECT count(*) FROM feedback_responses") == [(3,)]

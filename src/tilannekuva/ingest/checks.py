@@ -1,9 +1,10 @@
 """The row checks, derived from the schema declarations, as set-based SQL.
 
 Each row gets the FIRST failing check, in this order (stated once, here):
-identity code, missing value (key columns, then other required ones), type, code list, pattern,
-numeric range, reference, time order. Within a kind, columns go in schema order. Duplicate keys
-are judged afterwards, among the rows that pass all of these (see `load.py`).
+malformed CSV record (wrong number of fields), identity code, missing value (key columns, then
+other required ones), type, code list, pattern, numeric range, reference, time order. Within a
+kind, columns go in schema order. Duplicate keys are judged afterwards, among the rows that pass
+all of these (see `load.py`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ from dataclasses import dataclass
 from ..schema import TABLES_BY_NAME, Table, code_list
 from .coerce import EXPECTED, typed
 from .prepare import ID_DETAIL, ID_FIELD
-from .sources import LINE
+from .sources import LINE, MALFORMED
 from .sql import ident, literal, quoted_value
 
-REASONS = (
-    "malformed_identity_code", "missing_value", "wrong_type", "unknown_code", "pattern_mismatch",
-    "out_of_range", "dangling_reference", "impossible_time", "duplicate_key",
-)
 CHECK = "_check"
 FIELD, REASON, DETAIL = "_field", "_reason", "_detail"
 
@@ -70,6 +67,7 @@ def references(table: Table) -> list[Reference]:
 
 def checks(table: Table) -> list[Check]:
     return [
+        Check("NULL", "malformed_record", f"{ident(MALFORMED)} IS NOT NULL", ident(MALFORMED)),
         Check(ident(ID_FIELD), "malformed_identity_code", f"{ident(ID_FIELD)} IS NOT NULL",
               ident(ID_DETAIL)),
         *_missing(table), *_types(table), *_codes(table), *_patterns(table), *_ranges(table),
@@ -204,7 +202,8 @@ def checked_sql(table: Table, staged: str, store: str) -> str:
     reasons = " ".join(f"WHEN {i} THEN {literal(c.reason)}" for i, c in enumerate(all_checks))
     return f"""
         WITH typed AS (
-            SELECT {ident(LINE)}, {ident(ID_FIELD)}, {ident(ID_DETAIL)}, {typed_columns}
+            SELECT {ident(LINE)}, {ident(MALFORMED)}, {ident(ID_FIELD)}, {ident(ID_DETAIL)},
+                   {typed_columns}
             FROM {staged}
         ), joined AS (
             SELECT typed.*{''.join(', ' + c for c in remote_columns)}

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from ..privacy.identity_codes import Pseudonymiser, redact_identity_codes_array
 from ..schema import Table
 from .columns import ColumnMatch
-from .sources import LINE
+from .sources import LINE, MALFORMED
 
 #: Flags set on a row whose identifier held a malformed identity code: the first such column and
 #: why (the value itself is never kept).
@@ -24,7 +24,7 @@ ID_DETAIL = "_id_detail"
 def prepare(
     data: pa.Table, table: Table, match: ColumnMatch, pseudonymiser: Pseudonymiser
 ) -> pa.Table:
-    """Canonical columns in schema order, plus `_line` and the identity-code flags.
+    """Canonical columns in schema order, plus `_line`, `_malformed` and the identity-code flags.
 
     Values are trimmed and an empty value is NULL, so "missing" means the same in every format.
     """
@@ -49,6 +49,7 @@ def prepare(
         columns[column.name] = values
     staged = {name: columns[name] for name in table.column_names}
     staged[LINE] = data[LINE]
+    staged[MALFORMED] = data[MALFORMED]
     staged[ID_FIELD] = id_field
     staged[ID_DETAIL] = id_detail
     return pa.table(staged)

@@ -24,6 +24,9 @@ from ..schema import TABLES_BY_NAME, Table
 from .errors import IngestError
 
 LINE = "_line"
+#: Set on a CSV record that could not be split into the header's fields: why, with the record's
+#: text (identity codes redacted). Its data columns are empty; the row is quarantined.
+MALFORMED = "_malformed"
 CSV_DELIMITERS = (",", ";", "\t")
 _HASH_CHUNK = 1 << 22
 _USERINFO = re.compile(r"//[^/@]*@")
@@ -117,7 +120,7 @@ def file_sha256(path: str) -> tuple[str, bool]:
 
 
 def read_strings(source: Source, quoted: bool = True) -> pa.Table:
-    """All rows of the source, every column as a string, plus `_line`."""
+    """All rows of the source, every column as a string, plus `_line` and `_malformed`."""
     try:
         if source.kind == "csv":
             return _read_csv(source.location, quoted)
@@ -148,25 +151,75 @@ def _csv_header(path: str) -> tuple[list[str], str]:
 
 def _read_csv(path: str, quoted: bool) -> pa.Table:
     header, delimiter = _csv_header(path)
+    data, malformed = _parse_csv(path, header, delimiter, quoted, threads=True)
+    if malformed:  # only a single-threaded read tells where a bad record stands
+        data, malformed = _parse_csv(path, header, delimiter, quoted, threads=False)
+    lines, malformed_lines = _physical_lines(
+        data, quoted, np.array([record for record, _ in malformed], np.int64))
+    data = data.append_column(LINE, pa.array(lines))
+    data = data.append_column(MALFORMED, pa.nulls(data.num_rows, pa.string()))
+    if not malformed:
+        return data
+    bad = pa.table({
+        **{name: pa.nulls(len(malformed), pa.string()) for name in header},
+        LINE: pa.array(malformed_lines),
+        MALFORMED: pa.array([detail for _, detail in malformed], pa.string()),
+    })
+    return pa.concat_tables([data, bad]).sort_by(LINE)
+
+
+def _parse_csv(
+    path: str, header: list[str], delimiter: str, quoted: bool, threads: bool
+) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """The records as strings, and (line, reason) for each record with the wrong number of
+    fields (line is known only when `threads` is off)."""
+    malformed: list[tuple[int, str]] = []
+
+    def keep_aside(row) -> str:
+        text = redact_identity_codes(row.text)
+        malformed.append((row.number or 0, f"the record has {row.actual_columns} fields where "
+                          f"the header has {row.expected_columns}: {text}"))
+        return "skip"
+
     data = pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted),
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=keep_aside),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
-    # Line of each record: the header is line 1; a line break inside a quoted value makes the
-    # records after it start one physical line further down.
-    lines = pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64))
+    return data, malformed
+
+
+def _physical_lines(
+    data: pa.Table, quoted: bool, malformed_records: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Physical line of each good record and of each malformed one (given by its record number,
+    the header being record 1). The header is line 1; a line break inside a quoted value moves
+    every later record one line down."""
+    records = np.arange(2, data.num_rows + 2, dtype=np.int64)
+    malformed_records = np.sort(malformed_records)
+    if malformed_records.size:
+        shift = np.zeros_like(records)
+        while True:  # a good record's number is its position plus the bad records before it
+            new = np.searchsorted(malformed_records, records + shift, side="right")
+            if np.array_equal(new, shift):
+                break
+            shift = new
+        records += shift
+    per_record = np.zeros_like(records)
     if quoted and data.num_rows:
         breaks = [pc.count_substring(column, "\n") for column in data.columns]
-        per_record = pc.fill_null(_sum(breaks), 0)
-        before = pc.subtract(pc.cumulative_sum(per_record), per_record)
-        lines = pc.add(lines, before)
-    return data.append_column(LINE, lines)
+        per_record = pc.fill_null(_sum(breaks), 0).to_numpy()
+    breaks_through = np.concatenate([[0], np.cumsum(per_record)])  # [k]: in the first k records
+    # a bad record's own line breaks are unknown (its text was not split); those before it count
+    good_before_bad = np.searchsorted(records, malformed_records)
+    return (records + breaks_through[:-1],
+            malformed_records + breaks_through[good_before_bad])
 
 
 def _sum(arrays: list[pa.ChunkedArray]) -> pa.ChunkedArray:
@@ -181,7 +234,8 @@ def _as_strings(data: pa.Table) -> pa.Table:
 
 
 def _with_row_numbers(data: pa.Table) -> pa.Table:
-    return data.append_column(LINE, pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64)))
+    data = data.append_column(LINE, pa.array(np.arange(1, data.num_rows + 1, dtype=np.int64)))
+    return data.append_column(MALFORMED, pa.nulls(data.num_rows, pa.string()))
 
 
 def _database_table(source: Source):
