@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -73,6 +73,120 @@ def schema_docs(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_schema_reference(), encoding="utf-8")
     console.print(f"Wrote {out}")
+
+
+DEMO_DATABASE = Path("demo/county.duckdb")
+
+
+@app.command()
+def synth(
+    db: Path | None = typer.Option(None, "--db", help="New county database to create "
+                                   "(default: as for other commands). Must not exist yet."),
+    residents: int = typer.Option(70_000, min=1, help="Number of residents (up to the national "
+                                  "5.6 million; generated in chunks with bounded memory)."),
+    years: int = typer.Option(3, min=1, help="Number of calendar years."),
+    start: datetime = typer.Option("2023-01-01", formats=["%Y-%m-%d"], help="First day."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same county."),
+    parquet_dir: Path | None = typer.Option(
+        None, help="Also keep the generated Parquet files here (one folder per table)."),
+    parquet_only: bool = typer.Option(
+        False, help="Write only Parquet to --parquet-dir, no database (for national-scale runs)."),
+) -> None:
+    """Generate a synthetic county into the canonical tables (deterministic for a seed)."""
+    from .synth import generate, synthesize_county
+
+    with user_errors():
+        if parquet_only and parquet_dir is None:
+            raise TilannekuvaError("--parquet-only needs --parquet-dir.")
+        options = dict(residents=residents, years=years, start=start.date(), seed=seed)
+        with progress_bar() as update:
+            def advance(done: int, total: int) -> None:
+                update(f"Generating {residents:,} residents × {years} years", done, total)
+
+            if parquet_only:
+                rows = generate(parquet_dir, progress=advance, **options)
+            else:
+                target = _new_database(db)
+                rows = synthesize_county(target, parquet_dir=parquet_dir, progress=advance,
+                                         **options)
+        console.print(_row_counts(rows, "Generated rows"))
+        if not parquet_only:
+            console.print(f"County database: {target}")
+
+
+@app.command()
+def demo(
+    db: Path = typer.Option(DEMO_DATABASE, "--db", help="Where to write the demo county."),
+    residents: int = typer.Option(70_000, min=1, help="Number of residents."),
+) -> None:
+    """Generate the demo county (replacing an earlier demo) and show its headline figures."""
+    from .synth import synthesize_county
+
+    with user_errors():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (db, db.with_name(db.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        with progress_bar() as update:
+            def advance(done: int, total: int) -> None:
+                update(f"Generating the demo county ({residents:,} residents, 3 years)", done,
+                       total)
+
+            synthesize_county(db, residents=residents, progress=advance)
+        _print_headline(db)
+
+
+@app.command()
+def headline(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Show a county database's row counts and headline figures (for a synthetic county: each
+    calibration figure measured from the data beside its target)."""
+    with user_errors():
+        _print_headline(_database(db))
+
+
+def _new_database(db: Path | None) -> Path:
+    target = _database(db)
+    if target.exists():
+        raise TilannekuvaError(
+            f"{target} already exists. Synthetic data goes into a new database so it never mixes "
+            "with a county's real data; give another --db or remove the file."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _row_counts(rows: dict[str, int], title: str) -> Table:
+    table = Table("table", "rows", title=title)
+    for name, count in rows.items():
+        table.add_row(name, f"{count:,}")
+    table.add_row("[bold]total", f"[bold]{sum(rows.values()):,}")
+    return table
+
+
+def _print_headline(db: Path) -> None:
+    from .schema import TABLES
+    from .store import open_store
+    from .synth import measure_calibration
+
+    if not db.exists():
+        raise TilannekuvaError(f"County database {db} does not exist.")
+    con = open_store(db, read_only=True)
+    try:
+        rows = {t.name: con.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0]
+                for t in TABLES}
+        console.print(_row_counts(rows, f"County database {db}"))
+        if not rows["visits"]:
+            return
+        figures = Table("figure", "measured", "target range", "unit", "within",
+                        title="Headline figures (calibration targets of the synthetic county, "
+                        "see docs/calibration.md)")
+        for m in measure_calibration(con):
+            value = "–" if m.value is None else f"{m.value:,.3g}"
+            figures.add_row(m.target.label, value,
+                            f"{m.target.low:g} – {m.target.high:g}", m.target.unit,
+                            "[green]yes" if m.within else "[red]no")
+        console.print(figures)
+    finally:
+        con.close()
 
 
 @app.command("import")
