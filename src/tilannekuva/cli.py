@@ -101,7 +101,7 @@ def synth(
         options = dict(residents=residents, years=years, start=start.date(), seed=seed)
         with progress_bar() as update:
             def advance(done: int, total: int) -> None:
-                update(f"Generating {residents:,} residents × {years} years", done, total)
+                update("Generating", done, total)
 
             if parquet_only:
                 rows = generate(parquet_dir, progress=advance, **options)
@@ -128,8 +128,7 @@ def demo(
             stale.unlink(missing_ok=True)
         with progress_bar() as update:
             def advance(done: int, total: int) -> None:
-                update(f"Generating the demo county ({residents:,} residents, 3 years)", done,
-                       total)
+                update("Generating the demo county", done, total)
 
             synthesize_county(db, residents=residents, progress=advance)
         _print_headline(db)
