@@ -24,7 +24,8 @@ def run(*args: str):
 def test_help_lists_every_command():
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("demo", "synth", "import", "quarantine", "headline", "schema-docs"):
+    for command in ("demo", "synth", "import", "quarantine", "headline", "schema-docs",
+                    "rules-docs"):
         assert command in result.output
 
 

@@ -211,6 +211,19 @@ def import_(
         console.print(render_summary(results))
 
 
+@app.command("rules-docs")
+def rules_docs(
+    out: Path = typer.Option(Path("docs/rules.md"), help="Where to write the rule book."),
+) -> None:
+    """Write the rule book of statutory access deadlines (from the versioned rules table)."""
+    from .rules.book import render_rule_book
+
+    with user_errors():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_rule_book(), encoding="utf-8")
+    console.print(f"Wrote {out}")
+
+
 @app.command()
 def quarantine(
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
