@@ -256,3 +256,170 @@ def quarantine(
         console.print(listing)
 
 
+
+
+def _day_option(help_text: str):
+    return typer.Option(None, formats=["%Y-%m-%d"], help=help_text, show_default=False)
+
+
+def _classes(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise TilannekuvaError(
+            f"--wait-classes takes whole numbers of days separated by commas, not {text!r}."
+        ) from None
+
+
+@app.command()
+def indicators(
+    indicator: list[str] = typer.Option(
+        None, "--indicator", "-i", show_default=False,
+        help="Indicator id (repeatable); default: every indicator that supports the chosen "
+        "dimensions. See --list or docs/indicators.md."),
+    start: datetime | None = _day_option("First day (default: 1 January of the latest year "
+                                         "with data)."),
+    end: datetime | None = _day_option("Last day (default: the latest day with data)."),
+    period: str = typer.Option("month", help="month, quarter or year."),
+    by: list[str] = typer.Option(None, "--by", show_default=False, help="Dimension to break "
+                                 "down by (repeatable): unit, municipality, service_area, "
+                                 "profession, contact_type, age_band, ..."),
+    out: Path | None = typer.Option(None, help="Write to a .csv, .parquet or .xlsx file "
+                                    "instead of the screen."),
+    wait_classes: str | None = typer.Option(None, help="Upper bounds of the waiting-time "
+                                            "classes in days, e.g. 0,7,14,90,182."),
+    t3_no_time_days: int | None = typer.Option(None, help="T3 of a professional with no third "
+                                               "free appointment (default 182)."),
+    list_: bool = typer.Option(False, "--list", help="List the indicators and exit."),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Compute registry indicators into the long shape (indicator, period, dimensions,
+    numerator, denominator, value, suppressed); small counts are suppressed."""
+    from dataclasses import replace
+
+    from .indicators import REGISTRY, Parameters, Query, Sources, compute, duckdb_file
+
+    with user_errors():
+        if list_:
+            listing = Table("indicator", "name", "unit", "dimensions", title="Indicators")
+            for ind in REGISTRY.values():
+                listing.add_row(ind.id, ind.names.en, ind.unit, ", ".join(ind.dimensions))
+            console.print(listing)
+            return
+        settings = load_settings()
+        parameters = Parameters()
+        if wait_classes is not None:
+            parameters = replace(parameters, wait_classes=_classes(wait_classes))
+        if t3_no_time_days is not None:
+            parameters = replace(parameters, t3_no_time_days=t3_no_time_days)
+        src = Sources(duckdb_file(_database(db)), parameters)
+        dims = tuple(by or ())
+        ids = tuple(indicator or [i.id for i in REGISTRY.values()
+                                  if all(d in i.dimensions for d in dims)])
+        if not ids:
+            raise TilannekuvaError(f"No indicator supports all of {', '.join(dims)}.")
+        span = src.start_dates
+        if span is None and (start is None or end is None):
+            raise TilannekuvaError("The database has no events; give --start and --end.")
+        last = end.date() if end else span[1]
+        first = start.date() if start else last.replace(month=1, day=1)
+        with progress_bar() as update:
+            rows = compute(src, Query(ids, first, last, period, dims), settings.min_cell_size,
+                           progress=update)
+        if out is not None:
+            from .reports import write_table
+
+            console.print(f"Wrote {len(rows):,} rows to {write_table(rows, out, 'indicators')}")
+            return
+        _print_indicator_rows(rows)
+
+
+def _print_indicator_rows(rows, limit: int = 200) -> None:
+    from .indicators import get
+
+    shown = Table(*[c for c in rows.columns if c != "suppressed"],
+                  title=f"Indicators ({len(rows):,} rows; – = suppressed, fewer persons than "
+                  "the minimum)")
+    visible = rows.head(limit).astype(object)
+    for values in visible.where(visible.notna(), None).to_dict("records"):
+        unit = get(values["indicator"]).unit
+        cells = []
+        for column, value in values.items():
+            if column == "suppressed":
+                continue
+            if value is None:
+                cells.append("–")
+            elif column == "value":
+                cells.append(f"{value:.1%}" if unit == "share" else f"{value:,.1f}")
+            else:
+                cells.append(f"{value}")
+        shown.add_row(*cells)
+    console.print(shown)
+    if len(rows) > limit:
+        console.print(f"Showing the first {limit} rows; use --out to get all {len(rows):,}.")
+
+
+@app.command()
+def overdue(
+    as_of: datetime | None = _day_option("Day to look from (default: today)."),
+    within: int = typer.Option(0, min=0, help="Also list deadlines passing within this many "
+                               "days."),
+    unit: list[str] = typer.Option(None, "--unit", show_default=False,
+                                   help="Unit whose people to list (repeatable)."),
+    all_units: bool = typer.Option(False, "--all-units", help="List the whole county (only for "
+                                   "those entitled to it)."),
+    kind: list[str] = typer.Option(None, "--kind", show_default=False, help="Wait kind "
+                                   "(repeatable), e.g. primary_care_visit; default: all."),
+    out: Path | None = typer.Option(None, help="Write to a .csv, .parquet or .xlsx file."),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """List the people whose statutory deadline has passed (or passes within --within days)
+    and who have not yet received the care. Person-level: give the unit scope you are
+    entitled to; every listing is written to the audit log."""
+    from datetime import date as date_type
+
+    from .indicators import Sources, duckdb_file
+    from .indicators.overdue import overdue as overdue_list
+    from .privacy.audit import record
+    from .rules import local_date
+
+    with user_errors():
+        if bool(unit) == all_units:
+            raise TilannekuvaError("Give the unit scope: one or more --unit, or --all-units.")
+        path = _database(db)
+        day = as_of.date() if as_of else local_date(datetime.now().astimezone())
+        scope = None if all_units else list(unit)
+        backend = duckdb_file(path)
+        rows = overdue_list(Sources(backend), day, scope, within, kind or None)
+        backend.disconnect()
+        record(path, "overdue_list", {"as_of": day, "within_days": within,
+                                      "units": scope or "all", "kinds": kind or "all"},
+               len(rows))
+        if out is not None:
+            from .reports import write_table
+
+            console.print(f"Wrote {len(rows):,} people to {write_table(rows, out, 'overdue')}")
+            return
+        listing = Table(*rows.columns, title=f"Past or within {within} days of the deadline on "
+                        f"{day} ({len(rows):,}; days_over < 0 = days left)")
+        for values in rows.head(200).itertuples(index=False):
+            listing.add_row(*[v.isoformat() if isinstance(v, date_type) else str(v)
+                              for v in values])
+        console.print(listing)
+        if len(rows) > 200:
+            console.print(f"Showing the first 200; use --out to get all {len(rows):,}.")
+
+
+@app.command("indicators-docs")
+def indicators_docs(
+    out: Path = typer.Option(Path("docs/indicators.md"), help="Where to write the catalogue."),
+) -> None:
+    """Write the indicator catalogue (every registry indicator with its definition)."""
+    from .indicators.catalogue import render_catalogue
+
+    with user_errors():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_catalogue(), encoding="utf-8")
+    console.print(f"Wrote {out}")

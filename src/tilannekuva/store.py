@@ -1,6 +1,7 @@
-"""The county's analytic store: a DuckDB file holding the canonical tables, the import log and
-the quarantine. Opening a store creates whatever tables are missing, so a new file is ready to
-import into and an old one is never altered in shape by accident."""
+"""The county's analytic store: a DuckDB file holding the canonical tables, the import log,
+the quarantine and the audit log of person-level views. Opening a store creates whatever
+tables are missing, so a new file is ready to import into and an old one is never altered in
+shape by accident."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ CREATE TABLE IF NOT EXISTS quarantine (
 )"""
 
 
+AUDIT_LOG_DDL = """
+CREATE SEQUENCE IF NOT EXISTS audit_log_seq;
+CREATE TABLE IF NOT EXISTS audit_log (
+    entry_id  BIGINT PRIMARY KEY,
+    logged_at TIMESTAMPTZ NOT NULL,
+    user_name VARCHAR NOT NULL,
+    action    VARCHAR NOT NULL,        -- e.g. overdue_list
+    scope     VARCHAR NOT NULL,        -- JSON: units, as-of day, options
+    rows      BIGINT NOT NULL          -- persons' rows shown
+)"""
+
+
 def table_ddl(table: Table) -> str:
     cols = ",\n    ".join(
         f"{c.name} {c.duckdb_type}{' NOT NULL' if c.required else ''}" for c in table.columns
@@ -57,6 +70,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table_ddl(table))
     con.execute(IMPORT_LOG_DDL)
     con.execute(QUARANTINE_DDL)
+    con.execute(AUDIT_LOG_DDL)
 
 
 def open_store(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,173 @@
+"""Computes indicators into the one long output shape:
+
+    indicator, period, <dimension columns>, numerator, denominator, value, suppressed
+
+Each indicator's `events` expression is filtered to the period range, grouped by period and the
+chosen dimensions, and aggregated by its measure on the backend (DuckDB, Spark, ...). Only the
+small aggregated result comes back to Python, where distributions get their denominators and
+small counts are suppressed (`suppression.suppress`, the one place).
+
+Periods are calendar months, quarters or years of the row's `day` (Helsinki dates), labelled
+"2025-01", "2025-Q1", "2025". Snapshot indicators (waiting lists, T3) are measured on the last
+day of each period in the range, or on the last day of the range when it ends mid-period; their
+period label is that measurement day ("2025-01-31").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import pandas as pd
+
+from ..errors import TilannekuvaError
+from .model import Count, Distribution, Indicator, Quantile, Share
+from .registry import get
+from .sources import Sources
+from .suppression import suppress
+
+GRAINS = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+class IndicatorError(TilannekuvaError):
+    """A request the indicators cannot answer as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Query:
+    indicators: tuple[str, ...]
+    start: date
+    end: date
+    grain: str = "month"
+    dimensions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.grain not in GRAINS:
+            raise IndicatorError(f"Unknown period {self.grain!r}; use one of {', '.join(GRAINS)}.")
+        if self.end < self.start:
+            raise IndicatorError(f"The period ends ({self.end}) before it starts ({self.start}).")
+        if len(set(self.dimensions)) != len(self.dimensions):
+            raise IndicatorError("A dimension is named twice.")
+
+
+def period_start(day: date, grain: str) -> date:
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def period_end(day: date, grain: str) -> date:
+    start = period_start(day, grain)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    last_month = start.month + months - 1
+    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+
+
+def period_label(start: date, grain: str) -> str:
+    if grain == "month":
+        return f"{start.year}-{start.month:02d}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def measurement_days(start: date, end: date, grain: str) -> list[date]:
+    """The last day of every period from `start` to `end`, the last one clipped to `end`."""
+    days, day = [], start
+    while day <= end:
+        days.append(min(period_end(day, grain), end))
+        day = period_end(day, grain) + timedelta(days=1)
+    return days
+
+
+def check_dimensions(indicator: Indicator, dimensions: Sequence[str]) -> None:
+    missing = [d for d in dimensions if d not in indicator.dimensions]
+    if missing:
+        raise IndicatorError(
+            f"Indicator {indicator.id} cannot be broken down by {', '.join(missing)}; it "
+            f"supports {', '.join(indicator.dimensions) or 'no dimensions'}.")
+
+
+def _aggregate(indicator: Indicator, src: Sources, query: Query) -> pd.DataFrame:
+    events = indicator.events(src)
+    events = events.filter(events.day >= query.start, events.day <= query.end)
+    period = events.day if indicator.snapshot else events.day.truncate(GRAINS[query.grain])
+    events = events.mutate(period=period)
+    keys = ["period", *query.dimensions, *indicator.fixed_dimensions]
+    measure = indicator.measure
+    figures = {"rows": events.count()}
+    if isinstance(measure, Share):
+        figures["hits"] = events.hit.cast("int64").sum()
+    elif isinstance(measure, Quantile):
+        figures["value"] = events.amount.quantile(measure.q)
+    if indicator.about_persons:
+        figures["persons"] = events.subject.nunique()
+    return events.group_by(keys).aggregate(**figures).to_pandas()
+
+
+def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFrame:
+    measure = indicator.measure
+    count = rows["rows"].astype("Int64")
+    if isinstance(measure, Share):
+        rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count
+        rows["value"] = rows["numerator"] / rows["denominator"]
+    elif isinstance(measure, Quantile):
+        rows["numerator"], rows["denominator"] = pd.NA, count
+    elif isinstance(measure, Count):
+        rows["numerator"], rows["denominator"], rows["value"] = count, pd.NA, count
+    elif isinstance(measure, Distribution):
+        cell = ["period", *query.dimensions]
+        rows["numerator"] = count
+        rows["denominator"] = rows.groupby(cell, dropna=False)["rows"].transform("sum")
+        rows["value"] = rows["numerator"] / rows["denominator"]
+    if not indicator.about_persons:
+        rows["persons"] = pd.NA
+    starts = pd.to_datetime(rows["period"]).dt.date
+    rows["period"] = [d.isoformat() if indicator.snapshot else period_label(d, query.grain)
+                      for d in starts]
+    rows.insert(0, "indicator", indicator.id)
+    keep = ["indicator", "period", *query.dimensions, *indicator.fixed_dimensions,
+            "numerator", "denominator", "value", "persons"]
+    rows = rows[keep].astype({"numerator": "Int64", "denominator": "Int64",
+                              "value": "Float64"})
+    return rows.sort_values(keep[1:-4], kind="stable", na_position="last", key=_in_order)
+
+
+#: Dimensions whose labels start with the number they are ordered by ("1–7", "75+").
+NUMBERED = frozenset({"age_band", "wait_class", "waited_class"})
+
+
+def _in_order(column: pd.Series) -> pd.Series:
+    if column.name in NUMBERED:
+        return column.map(lambda label: int(re.match(r"\d+", label).group()) if isinstance(
+            label, str) else -1)
+    return column
+
+
+def compute(src: Sources, query: Query, min_cell_size: int,
+            progress: Callable[[str, int, int], None] | None = None) -> pd.DataFrame:
+    """The indicators of `query` in the long shape, small counts suppressed."""
+    indicators = [get(i) for i in query.indicators]
+    for indicator in indicators:
+        check_dimensions(indicator, query.dimensions)
+    if any(i.snapshot for i in indicators):
+        src = replace(src, as_of_days=measurement_days(query.start, query.end, query.grain))
+    parts = []
+    for done, indicator in enumerate(indicators):
+        if progress:
+            progress("Computing indicators", done, len(indicators))
+        rows = _aggregate(indicator, src, query)
+        parts.append(_shape(indicator, rows, query))
+    if progress:
+        progress("Computing indicators", len(indicators), len(indicators))
+    columns = ["indicator", "period", *query.dimensions]
+    fixed = [d for i in indicators for d in i.fixed_dimensions if d not in columns]
+    columns += list(dict.fromkeys(fixed))
+    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    result = result.reindex(columns=[*columns, "numerator", "denominator", "value", "persons"])
+    return suppress(result.reset_index(drop=True), min_cell_size, class_columns=fixed)

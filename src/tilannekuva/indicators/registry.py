@@ -1,0 +1,41 @@
+"""The indicator registry: every indicator, declared once in its capability's module, collected
+here. The CLI, the catalogue (docs/indicators.md) and later the dashboard and API read it."""
+
+from __future__ import annotations
+
+from ..errors import TilannekuvaError
+from . import primary_care, social, specialised, t3
+from .dimensions import DIMENSIONS
+from .model import Indicator
+
+MODULES = (primary_care, specialised, social, t3)
+
+
+class UnknownIndicator(TilannekuvaError):
+    pass
+
+
+def _collect() -> dict[str, Indicator]:
+    registry: dict[str, Indicator] = {}
+    for module in MODULES:
+        for indicator in module.INDICATORS:
+            if indicator.id in registry:
+                raise ValueError(f"indicator {indicator.id} is declared twice")
+            unknown = set(indicator.dimensions + indicator.fixed_dimensions) - set(DIMENSIONS)
+            if unknown:
+                raise ValueError(f"indicator {indicator.id}: unknown dimensions {unknown}")
+            registry[indicator.id] = indicator
+    return registry
+
+
+REGISTRY: dict[str, Indicator] = _collect()
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return REGISTRY[indicator_id]
+    except KeyError:
+        raise UnknownIndicator(
+            f"There is no indicator {indicator_id!r}. Known indicators: "
+            f"{', '.join(REGISTRY)} (see docs/indicators.md)."
+        ) from None

@@ -1,0 +1,132 @@
+"""The county's tables as Ibis expressions on one backend, with the parameters indicators take
+and the rule deadlines as a table any backend can join.
+
+A `Sources` is what every indicator's `events` function receives. Pointing Tilannekuva at
+another engine means building a `Sources` over another Ibis backend (see `backends`); nothing
+in the indicators changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from ..rules import Rule, due_date, load_rules
+from .dimensions import AGE_BAND_EDGES, WAIT_CLASS_BOUNDS, WAITED_CLASS_BOUNDS, validate_bounds
+
+#: THL's guidance as reported by a county: a professional with no third free bookable
+#: appointment is recorded as 182 days.
+T3_NO_TIME_DAYS = 182
+
+#: Professionals counted in a unit's T3 on a day: those with non-urgent slots (free or booked)
+#: starting within this many days of it. Someone on leave for the whole horizon is left out.
+T3_HORIZON_DAYS = 28
+
+#: (table, column) of every start event a rule can be judged by: the deadline table covers the
+#: dates these span.
+START_COLUMNS = (
+    ("contacts", "contact_at"), ("care_need_assessments", "assessed_at"),
+    ("referrals", "received_at"), ("referrals", "need_established_at"),
+    ("social_cases", "initiated_at"), ("social_decisions", "decided_at"),
+)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Choices a county can make without changing any definition."""
+
+    wait_classes: tuple[int, ...] = WAIT_CLASS_BOUNDS
+    waited_classes: tuple[int, ...] = WAITED_CLASS_BOUNDS
+    age_bands: tuple[int, ...] = AGE_BAND_EDGES
+    t3_no_time_days: int = T3_NO_TIME_DAYS
+    t3_horizon_days: int = T3_HORIZON_DAYS
+
+    def __post_init__(self) -> None:
+        validate_bounds(self.wait_classes, "wait classes")
+        validate_bounds(self.waited_classes, "waited classes")
+        validate_bounds(self.age_bands, "age bands")
+        if self.age_bands[0] != 0:
+            raise ValueError("age bands must start at 0")
+        if self.t3_no_time_days < 0 or self.t3_horizon_days < 1:
+            raise ValueError("T3 values must be positive")
+
+
+@dataclass
+class Sources:
+    backend: ibis.BaseBackend
+    parameters: Parameters = field(default_factory=Parameters)
+    rules: Sequence[Rule] = field(default_factory=load_rules)
+    #: Measurement days of snapshot indicators (waiting lists, T3); set by the engine.
+    as_of_days: Sequence[date] = ()
+    #: Expressions already computed on the backend (see `cached`), by builder and as-of days;
+    #: shared by copies of this Sources that differ only in their as-of days.
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> ir.Table:
+        return self.backend.table(name)
+
+    def cached(self, build: Callable[[Sources], ir.Table]) -> ir.Table:
+        """`build(self)` materialised once on the backend (a temporary table), so indicators
+        that read the same wait kind (share, median, p90, distribution) or the same T3
+        measurements compute it once per run and set of as-of days."""
+        key = (build, tuple(self.as_of_days))
+        if key not in self._cache:
+            self._cache[key] = build(self).cache()
+        return self._cache[key]
+
+    def as_of(self) -> ir.Table:
+        """The measurement days as a one-column table (`as_of`, date)."""
+        if not self.as_of_days:
+            raise ValueError("a snapshot indicator needs at least one as-of day")
+        return ibis.memtable(pa.table({"as_of": pa.array(sorted(self.as_of_days), pa.date32())}))
+
+    @cached_property
+    def start_dates(self) -> tuple[date, date] | None:
+        """First and last day any start event in the data falls on (Helsinki dates)."""
+        parts = [self.table(t).select(day=self.table(t)[c].date()) for t, c in START_COLUMNS]
+        days = ibis.union(*parts)
+        bounds = days.aggregate(first=days.day.min(), last=days.day.max()).to_pyarrow()
+        first, last = bounds["first"][0].as_py(), bounds["last"][0].as_py()
+        return None if first is None else (first, last)
+
+    @cached_property
+    def deadline_table(self) -> pa.Table:
+        """Every rule's due date for every start date in the data while the rule is in force:
+        one row per (rule, start date). The due dates come from `rules.due_date`, the one
+        tested calculator, so SQL never re-implements month ends or working days."""
+        rows: dict[str, list] = {k: [] for k in (
+            "rule", "rule_service", "start_event", "end_event", "age_min", "age_max",
+            "start_date", "due_date")}
+        span = self.start_dates
+        if span is not None:
+            for rule in self.rules:
+                first = max(span[0], rule.valid_from)
+                last = span[1] if rule.valid_to is None else min(span[1], rule.valid_to)
+                day = first
+                while day <= last:
+                    for key, value in (("rule", rule.id), ("rule_service", rule.service),
+                                       ("start_event", rule.start_event),
+                                       ("end_event", rule.end_event),
+                                       ("age_min", rule.age_min), ("age_max", rule.age_max),
+                                       ("start_date", day), ("due_date", due_date(rule, day))):
+                        rows[key].append(value)
+                    day += timedelta(days=1)
+        return pa.table({
+            **{k: pa.array(rows[k], pa.string()) for k in
+               ("rule", "rule_service", "start_event", "end_event")},
+            "age_min": pa.array(rows["age_min"], pa.int32()),
+            "age_max": pa.array(rows["age_max"], pa.int32()),
+            "start_date": pa.array(rows["start_date"], pa.date32()),
+            "due_date": pa.array(rows["due_date"], pa.date32()),
+        })
+
+    def deadlines(self, start_event: str, end_event: str) -> ir.Table:
+        """The deadline table of one kind of wait (start and end event)."""
+        table = ibis.memtable(self.deadline_table)
+        return table.filter(table.start_event == start_event, table.end_event == end_event)

@@ -1,0 +1,76 @@
+"""The registry's promises: every indicator declared completely, computable on any county (an
+empty one too) into the long shape, and the committed catalogue generated from it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from county import County
+
+from tilannekuva.indicators import REGISTRY, IndicatorError, Query, compute, get
+from tilannekuva.indicators.catalogue import render_catalogue
+from tilannekuva.indicators.dimensions import DIMENSIONS
+from tilannekuva.indicators.engine import measurement_days, period_label
+
+CATALOGUE = Path(__file__).parents[1] / "docs" / "indicators.md"
+LONG_SHAPE = ["numerator", "denominator", "value", "suppressed"]
+
+
+@pytest.mark.parametrize("indicator", REGISTRY.values(), ids=list(REGISTRY))
+def test_every_indicator_is_declared_completely(indicator):
+    assert all((indicator.names.fi, indicator.names.sv, indicator.names.en))
+    assert len({indicator.names.fi, indicator.names.sv, indicator.names.en}) == 3
+    assert len(indicator.definition) > 80
+    assert indicator.unit in ("share", "days", "count")
+    assert set(indicator.dimensions) <= set(DIMENSIONS)
+    assert indicator.source_tables
+
+
+def test_every_indicator_computes_on_an_empty_county(tmp_path):
+    src = County(tmp_path / "empty.duckdb").sources()
+    rows = compute(src, Query(tuple(REGISTRY), date(2025, 1, 1), date(2025, 3, 31)), 5)
+    assert list(rows.columns[:2]) == ["indicator", "period"]
+    assert list(rows.columns[-4:]) == LONG_SHAPE
+    assert rows.empty
+
+
+def test_a_dimension_an_indicator_does_not_have_is_refused_by_name(tmp_path):
+    src = County(tmp_path / "empty.duckdb").sources()
+    with pytest.raises(IndicatorError, match="cannot be broken down by channel"):
+        compute(src, Query(("primary_care_within_deadline",), date(2025, 1, 1),
+                           date(2025, 1, 31), dimensions=("channel",)), 5)
+    with pytest.raises(Exception, match="no indicator 'nonsense'"):
+        get("nonsense")
+
+
+def test_periods_and_measurement_days():
+    assert period_label(date(2025, 4, 1), "quarter") == "2025-Q2"
+    assert measurement_days(date(2024, 1, 15), date(2024, 3, 10), "month") == [
+        date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 10)]
+    assert measurement_days(date(2024, 1, 1), date(2024, 12, 31), "quarter") == [
+        date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
+
+
+def test_the_committed_catalogue_is_generated_from_the_registry():
+    assert CATALOGUE.read_text(encoding="utf-8") == render_catalogue(), (
+        "docs/indicators.md is stale: run `tilannekuva indicators-docs`")
+
+
+def test_a_lone_hidden_class_takes_the_smallest_other_class_with_it():
+    import pandas as pd
+
+    from tilannekuva.indicators.suppression import suppress
+
+    # One cell (2025-01, unit U1) with classes of 3, 40 and 7 persons, and a cell (U2) with no
+    # small class. Hidden: the 3 (fewer than 5) and, secondarily, the 7 — else the 3 would be
+    # 50 − 40 − 7. U2 is untouched.
+    rows = pd.DataFrame({
+        "indicator": ["d"] * 5, "period": ["2025-01"] * 5,
+        "unit": ["U1", "U1", "U1", "U2", "U2"], "wait_class": ["0", "1–7", "8–14", "0", "1–7"],
+        "numerator": [3, 40, 7, 10, 10], "denominator": [50, 50, 50, 20, 20],
+        "value": [0.06, 0.8, 0.14, 0.5, 0.5], "persons": [3, 40, 7, 10, 10]})
+    shown = suppress(rows, 5, class_columns=["wait_class"])
+    assert shown["suppressed"].tolist() == [True, False, True, False, False]
+    assert shown.loc[1, "numerator"] == 40 and pd.isna(shown.loc[2, "numerator"])
