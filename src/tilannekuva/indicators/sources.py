@@ -126,7 +126,12 @@ class Sources:
             "due_date": pa.array(rows["due_date"], pa.date32()),
         })
 
+    @cached_property
+    def _deadline_memtable(self) -> ir.Table:
+        """The deadline table as one in-memory table, registered with the backend once."""
+        return ibis.memtable(self.deadline_table)
+
     def deadlines(self, start_event: str, end_event: str) -> ir.Table:
         """The deadline table of one kind of wait (start and end event)."""
-        table = ibis.memtable(self.deadline_table)
+        table = self._deadline_memtable
         return table.filter(table.start_event == start_event, table.end_event == end_event)
