@@ -23,14 +23,16 @@ def figures(src, indicator, start="2023-01-01", end="2025-12-31", grain="year", 
             (r["numerator"], r["denominator"], r["value"]) for _, r in rows.iterrows()}
 
 
-def wait(county, n, assessed, visit, born="1980-06-15", **visit_values):
-    """Person Pn assessed at `assessed`, realised visit at `visit` (None: still waiting)."""
+def wait(county, n, assessed, visit, born="1980-06-15", service="general_practice",
+         **visit_values):
+    """Person Pn assessed at `assessed` for `service`, realised visit at `visit` (None: still
+    waiting)."""
     county.person(f"P{n}", born=born)
     county.add("care_need_assessments", assessment_id=f"A{n}", person_id=f"P{n}",
-               assessed_at=assessed)
+               assessed_at=assessed, service=service)
     if visit:
         county.add("visits", visit_id=f"V{n}", person_id=f"P{n}", assessment_id=f"A{n}",
-                   start_at=visit, **visit_values)
+                   start_at=visit, service=service, **visit_values)
 
 
 @pytest.fixture
@@ -152,8 +154,6 @@ def test_oral_care_rules_by_age_and_date(county):
     wait(county, 3, "2025-01-31 08:00", "2025-06-30 09:00", service="oral_care")
     wait(county, 4, "2025-01-31 08:00", "2025-06-30 09:00", born="2004-05-05",
          service="oral_care")
-    for n in (1, 2, 3, 4):
-        county.rows["care_need_assessments"][n - 1]["service"] = "oral_care"
     src = county.sources()
     assert figures(src, "oral_care_within_deadline", dims=["rule"]) == {
         ("2024", "O2"): (1, 1, 1.0), ("2025", "O3"): (0, 1, 0.0),
