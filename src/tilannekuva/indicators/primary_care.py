@@ -50,17 +50,15 @@ def visit_waits(services: tuple[str, ...], rule_service: str):
     def waits(src: Sources) -> ir.Table:
         a = src.table("care_need_assessments")
         a = a.filter(a.urgency == "non_urgent", a.treatment_needed, a.service.isin(services))
-        first = first_realised_visits(src)
+        first = src.cached(first_realised_visits)
         t = a.left_join(first, "assessment_id")
         t = t.select(record_id=t.assessment_id, person_id=t.person_id,
                      unit=ibis.coalesce(t.visit_unit, t.unit_id),
                      profession=ibis.coalesce(t.visit_profession, t.treatment_by),
                      contact_type=t.contact_type, excluded=t.excluded.fill_null(False),
                      start_date=t.assessed_at.date(), end_date=t.visit_date,
-                     closed_date=ibis.null("date"), rule_service=ibis.literal(rule_service),
-                     fallback_service=ibis.null("string"))
-        t = judge(with_unit(with_person(t, src), src), src, "care_need_assessment", "visit")
-        return t.drop("rule_service", "fallback_service")
+                     closed_date=ibis.null("date"), rule_service=ibis.literal(rule_service))
+        return judge(with_unit(with_person(t, src), src), src, "care_need_assessment", "visit")
     return waits
 
 
@@ -154,7 +152,7 @@ def _contact_events(src: Sources) -> ir.Table:
     t = c.left_join(first, "contact_id")
     t = t.select(person_id=t.person_id, unit=t.unit_id, channel=t.channel,
                  start_date=t.contact_at.date(), end_date=t.assessed,
-                 rule_service=ibis.literal("primary_care"), fallback_service=ibis.null("string"))
+                 rule_service=ibis.literal("primary_care"))
     t = judge(with_unit(with_person(t, src), src), src, "contact", "care_need_assessment")
     t = t.filter(t.rule.notnull())
     return t.mutate(day=t.start_date, subject=t.person_id,

@@ -40,7 +40,7 @@ def _judged(t: ir.Table, src: Sources, start_event: str, end_event: str) -> ir.T
     """Adds the person's age, age band and municipality, the unit's service area, and the
     rule in force with its due date."""
     t = with_unit(with_person(t, src), src)
-    return judge(t, src, start_event, end_event).drop("rule_service", "fallback_service")
+    return judge(t, src, start_event, end_event)
 
 
 def _first_contact_if(c: ir.Table, outcomes: tuple[str, ...]) -> ir.DateValue:
@@ -107,7 +107,7 @@ def child_welfare_decision(src: Sources) -> ir.Table:
     t = c.select(record_id=c.case_id, person_id=c.person_id, unit=c.unit_id,
                  service_task=c.service_task,
                  start_date=c.initiated_at.date(), end_date=decided, closed_date=NO_DATE,
-                 rule_service=ibis.literal("child_welfare"), fallback_service=NO_SERVICE)
+                 rule_service=ibis.literal("child_welfare"))
     return _judged(t, src, "initiation", "decision")
 
 
@@ -125,7 +125,7 @@ def child_welfare_assessment(src: Sources) -> ir.Table:
                  service_task=c.service_task,
                  start_date=c.initiated_at.date(), end_date=c.assessment_completed_at.date(),
                  closed_date=_first_contact_if(c, DECIDED_AT_CONTACT),
-                 rule_service=ibis.literal("child_welfare"), fallback_service=NO_SERVICE)
+                 rule_service=ibis.literal("child_welfare"))
     return _judged(t, src, "initiation", "assessment_complete")
 
 
@@ -144,8 +144,7 @@ def older_people_service(src: Sources) -> ir.Table:
                  start_date=d.decided_at.date(), end_date=d.service_started_at.date(),
                  closed_date=ibis.ifelse(d.service_started_at.isnull(),
                                          d.service_ended_at.date(), NO_DATE),
-                 rule_service=ibis.literal("older_people_services"),
-                 fallback_service=NO_SERVICE)
+                 rule_service=ibis.literal("older_people_services"))
     t = _judged(t, src, "decision", "service_start")
     return t.filter(t.age >= OLDER_PERSON_AGE)
 

@@ -37,6 +37,13 @@ START_COLUMNS = (
 )
 
 
+DEADLINE_SCHEMA = pa.schema([
+    ("rule", pa.string()), ("rule_service", pa.string()), ("start_event", pa.string()),
+    ("end_event", pa.string()), ("age_min", pa.int32()), ("age_max", pa.int32()),
+    ("start_date", pa.date32()), ("due_date", pa.date32()),
+])
+
+
 @dataclass(frozen=True)
 class Parameters:
     """Choices a county can make without changing any definition."""
@@ -89,9 +96,14 @@ class Sources:
     @cached_property
     def start_dates(self) -> tuple[date, date] | None:
         """First and last day any start event in the data falls on (Helsinki dates)."""
-        parts = [self.table(t).select(day=self.table(t)[c].date()) for t, c in START_COLUMNS]
+        parts = []
+        for name, column in START_COLUMNS:
+            moment = self.table(name)[column]
+            parts.append(self.table(name).aggregate(first=moment.min().date(),
+                                                    last=moment.max().date())
+                         .cast({"first": "date", "last": "date"}))
         days = ibis.union(*parts)
-        bounds = days.aggregate(first=days.day.min(), last=days.day.max()).to_pyarrow()
+        bounds = days.aggregate(first=days["first"].min(), last=days["last"].max()).to_pyarrow()
         first, last = bounds["first"][0].as_py(), bounds["last"][0].as_py()
         return None if first is None else (first, last)
 
@@ -100,31 +112,24 @@ class Sources:
         """Every rule's due date for every start date in the data while the rule is in force:
         one row per (rule, start date). The due dates come from `rules.due_date`, the one
         tested calculator, so SQL never re-implements month ends or working days."""
-        rows: dict[str, list] = {k: [] for k in (
-            "rule", "rule_service", "start_event", "end_event", "age_min", "age_max",
-            "start_date", "due_date")}
+        parts = []
         span = self.start_dates
-        if span is not None:
-            for rule in self.rules:
-                first = max(span[0], rule.valid_from)
-                last = span[1] if rule.valid_to is None else min(span[1], rule.valid_to)
-                day = first
-                while day <= last:
-                    for key, value in (("rule", rule.id), ("rule_service", rule.service),
-                                       ("start_event", rule.start_event),
-                                       ("end_event", rule.end_event),
-                                       ("age_min", rule.age_min), ("age_max", rule.age_max),
-                                       ("start_date", day), ("due_date", due_date(rule, day))):
-                        rows[key].append(value)
-                    day += timedelta(days=1)
-        return pa.table({
-            **{k: pa.array(rows[k], pa.string()) for k in
-               ("rule", "rule_service", "start_event", "end_event")},
-            "age_min": pa.array(rows["age_min"], pa.int32()),
-            "age_max": pa.array(rows["age_max"], pa.int32()),
-            "start_date": pa.array(rows["start_date"], pa.date32()),
-            "due_date": pa.array(rows["due_date"], pa.date32()),
-        })
+        for rule in self.rules if span is not None else ():
+            first = max(span[0], rule.valid_from)
+            last = span[1] if rule.valid_to is None else min(span[1], rule.valid_to)
+            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            n = len(days)
+            parts.append(pa.table({
+                "rule": pa.array([rule.id] * n, pa.string()),
+                "rule_service": pa.array([rule.service] * n, pa.string()),
+                "start_event": pa.array([rule.start_event] * n, pa.string()),
+                "end_event": pa.array([rule.end_event] * n, pa.string()),
+                "age_min": pa.array([rule.age_min] * n, pa.int32()),
+                "age_max": pa.array([rule.age_max] * n, pa.int32()),
+                "start_date": pa.array(days, pa.date32()),
+                "due_date": pa.array([due_date(rule, day) for day in days], pa.date32()),
+            }))
+        return pa.concat_tables(parts) if parts else DEADLINE_SCHEMA.empty_table()
 
     @cached_property
     def _deadline_memtable(self) -> ir.Table:

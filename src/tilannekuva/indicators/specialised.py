@@ -73,7 +73,7 @@ def _referral_waits(src: Sources, start_column: str, end_column: str, start_even
                                      ibis.null("string")),
     )
     t = with_unit(with_person(t, src), src)
-    return judge(t, src, start_event, end_event).drop("rule_service", "fallback_service")
+    return judge(t, src, start_event, end_event)
 
 
 def referral_assessment(src: Sources) -> ir.Table:
@@ -94,7 +94,7 @@ def therapy_guarantee(src: Sources) -> ir.Table:
     """Non-urgent mental-health care-needs assessment that found treatment needed → first
     realised visit linked to it (T1; see the module docstring for why this stands in for
     "short psychotherapy")."""
-    first = first_realised_visits(src)
+    first = src.cached(first_realised_visits)
     a = src.table("care_need_assessments")
     a = a.filter(a.service == "mental_health", a.treatment_needed, a.urgency == "non_urgent")
     t = a.left_join(first, "assessment_id")
@@ -102,11 +102,9 @@ def therapy_guarantee(src: Sources) -> ir.Table:
                  profession=t.visit_profession, contact_type=t.contact_type,
                  start_date=t.assessed_at.date(), end_date=t.visit_date,
                  closed_date=ibis.null("date"),
-                 rule_service=ibis.literal("therapy_guarantee"),
-                 fallback_service=ibis.null("string"))
+                 rule_service=ibis.literal("therapy_guarantee"))
     t = with_unit(with_person(t, src), src)
-    return judge(t, src, "need_established", "treatment_start").drop("rule_service",
-                                                                     "fallback_service")
+    return judge(t, src, "need_established", "treatment_start")
 
 
 WAIT_KINDS = {

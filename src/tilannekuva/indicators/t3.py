@@ -13,8 +13,10 @@ the range when it ends mid-period):
   free on D. Urgent and reserved slots are not bookable for a new non-urgent patient.
 - a professional's T3 = calendar days from D to the Helsinki date of their third free slot in
   start order (0 when it is on D). Weekends and holidays count, as THL measures calendar days.
-  Slots starting at the same minute are separate appointments and each counts. T3 is not
-  capped: a third free slot 200 days ahead gives 200.
+  Slots starting at the same minute are separate appointments and each counts. T3 is capped
+  at `t3_no_time_days`: only slots starting within that many days of D are read, so a third
+  free slot further ahead counts as no bookable time (the value and `t3_no_bookable_time`
+  treat it like an empty calendar). This also keeps the join small.
 - *measured* on D are the professionals with at least one non-urgent slot starting in
   [D, D + t3_horizon_days) (default 28: D to D + 27) that was not cancelled by D 00:00: free,
   booked (whenever), cancelled only later, or opened only later. This is the parameter's
@@ -56,10 +58,10 @@ METHOD = (
     "their third free slot in start order, 0 when it is on D; slots at the same time count "
     "separately. Measured are professionals with a non-urgent slot not cancelled by then "
     "(free, booked, cancelled or opened only later) starting on D or the 27 days after it "
-    "(configurable); one with fewer than three "
-    "free slots gets 182 days (THL's guidance as reported by a county; configurable). Unit and "
-    "profession are those of the calendar's slots. Not suppressed: the figure is about "
-    "calendars, not persons."
+    "(configurable); one with fewer than three free slots starting within 182 days gets 182 "
+    "days (THL's guidance as reported by a county; configurable). Unit and profession are "
+    "those of the calendar's slots. Not suppressed: the figure is about calendars, not "
+    "persons."
 )
 
 #: D 00:00 as a Helsinki time. The backends read times in Helsinki time (see `backends`), so
@@ -79,20 +81,23 @@ def professional_t3(src: Sources) -> ir.Table:
     slots = src.table("appointment_slots")
     slots = slots.filter(slots.slot_type == "non_urgent")
     days = src.as_of()
-    days = days.mutate(midnight=days.as_of.cast(_MIDNIGHT))
+    days = days.mutate(
+        midnight=days.as_of.cast(_MIDNIGHT),
+        horizon_end=(days.as_of + ibis.interval(days=parameters.t3_horizon_days)).cast(_MIDNIGHT),
+        last=(days.as_of + ibis.interval(days=parameters.t3_no_time_days + 1)).cast(_MIDNIGHT))
     t = slots.cross_join(days)
-    t = t.filter(t.slot_start >= t.midnight)
-    t = t.mutate(ahead=t.slot_start.date().delta(t.as_of, unit="day"))
+    t = t.filter(t.slot_start >= t.midnight, t.slot_start < t.last,
+                 _not_by(t.cancelled_at, t.midnight))
     keys = ["as_of", "unit_id", "profession", "professional_id"]
 
-    measured = t.filter(t.ahead < parameters.t3_horizon_days,
-                        _not_by(t.cancelled_at, t.midnight)).select(*keys).distinct()
+    measured = t.filter(t.slot_start < t.horizon_end).select(*keys).distinct()
 
-    free = t.filter(t.created_at <= t.midnight, _not_by(t.booked_at, t.midnight),
-                    _not_by(t.cancelled_at, t.midnight))
+    free = t.filter(t.created_at <= t.midnight, _not_by(t.booked_at, t.midnight))
     free = free.mutate(k=ibis.row_number().over(group_by=keys,
                                                 order_by=[free.slot_start, free.slot_id]))
-    third = free.filter(free.k == 2).select(*keys, third_ahead="ahead")
+    third = free.filter(free.k == 2)
+    third = third.select(*keys,
+                         third_ahead=third.slot_start.date().delta(third.as_of, unit="day"))
 
     m = measured.left_join(third, keys).select(*keys, third_ahead="third_ahead")
     return m.mutate(t3=m.third_ahead.fill_null(parameters.t3_no_time_days),

@@ -71,19 +71,21 @@ def with_unit(t: ir.Table, src: Sources, unit: str = "unit") -> ir.Table:
 
 def judge(t: ir.Table, src: Sources, start_event: str, end_event: str) -> ir.Table:
     """Adds `rule` and `due_date`: the rule in force on `start_date` for `age`, looked up by
-    `rule_service`, else by `fallback_service` (null for none)."""
+    `rule_service`, else by `fallback_service` when the wait has that column (a kind without
+    fallbacks leaves it out and saves a join). Drops both service columns."""
     deadlines = src.deadlines(start_event, end_event)
-    found = []
-    for i, service in enumerate(("rule_service", "fallback_service")):
+    services = [c for c in ("rule_service", "fallback_service") if c in t.columns]
+    for i, service in enumerate(services):
         d = deadlines.select(**{f"_s{i}": "rule_service", f"_d{i}": "start_date",
                                 f"_lo{i}": "age_min", f"_hi{i}": "age_max",
                                 f"_rule{i}": "rule", f"_due{i}": "due_date"})
         low, high = d[f"_lo{i}"], d[f"_hi{i}"]
         t = t.left_join(d, [t[service] == d[f"_s{i}"], t.start_date == d[f"_d{i}"],
                             low.isnull() | (t.age >= low), high.isnull() | (t.age <= high)])
-        found.append((f"_rule{i}", f"_due{i}"))
-    t = t.mutate(rule=ibis.coalesce(t._rule0, t._rule1), due_date=ibis.coalesce(t._due0, t._due1))
-    return t.drop(*[c for c in t.columns if c.startswith("_")])
+    found = range(len(services))
+    t = t.mutate(rule=ibis.coalesce(*[t[f"_rule{i}"] for i in found]),
+                 due_date=ibis.coalesce(*[t[f"_due{i}"] for i in found]))
+    return t.drop(*services, *[c for c in t.columns if c.startswith("_")])
 
 
 def first_realised_visits(src: Sources) -> ir.Table:
