@@ -266,3 +266,24 @@ def test_small_cells_are_suppressed(tmp_path: Path) -> None:
     assert (so1.numerator, so1.denominator, so1.value, so1.suppressed) == (5, 5, 1.0, False)
     assert so2.suppressed
     assert all(pd.isna(so2[f]) for f in ("numerator", "denominator", "value"))
+
+
+def test_sw2b_special_support_child_assessment_completed_within_three_months(
+        tmp_path: Path) -> None:
+    # P1 (10): initiated 2024-11-30 → due 2025-02-28 (no 30 February); completed 2025-02-28:
+    # in time, placed in 2025. P2 (10): initiated 2024-08-31 → due 2024-11-30; completed
+    # 2024-12-01: late, placed in 2024. P3 is 18 on initiation: SW2b (under 18) does not apply.
+    # P4's case is not flagged special support: no SW2b wait.
+    c = two_persons(tmp_path, "2014-05-05").person("P3", born="2006-01-01").person("P4")
+    case(c, "P1", "2024-11-30 10:00", special_support_child=True,
+         assessment_started_at="2024-12-02 10:00", assessment_completed_at="2025-02-28 15:00")
+    case(c, "P2", "2024-08-31 10:00", special_support_child=True,
+         assessment_started_at="2024-09-02 10:00", assessment_completed_at="2024-12-01 15:00")
+    case(c, "P3", "2024-08-31 10:00", special_support_child=True,
+         assessment_started_at="2024-09-02 10:00", assessment_completed_at="2024-10-01 15:00")
+    case(c, "P4", "2024-08-31 10:00", assessment_started_at="2024-09-02 10:00",
+         assessment_completed_at="2024-10-01 15:00")
+    src = c.sources()
+    assert cells(src, "child_special_assessment_completed_within_deadline", "2024-01-01",
+                 "2025-12-31", "year", ("rule",)) == [("2024", "SW2b", 0, 1),
+                                                      ("2025", "SW2b", 1, 1)]

@@ -84,6 +84,23 @@ def social_assessment_start(src: Sources) -> ir.Table:
     return _judged(t, src, "initiation", "assessment_start")
 
 
+def child_special_assessment_complete(src: Sources) -> ir.Table:
+    """Waits from the initiation of the case of a child needing special support to the
+    completion of the service-need assessment (SHL 36 §, rule SW2b: 3 months), for children
+    under 18 on the initiation day (the rule's age band). Only cases flagged
+    special_support_child count. A case closed at the first assessment without an assessment
+    closes on its first-contact date, as in `social_assessment_start`.
+    """
+    c = src.table("social_cases")
+    c = c.filter(c.special_support_child.fill_null(False))
+    t = c.select(record_id=c.case_id, person_id=c.person_id, unit=c.unit_id,
+                 service_task=c.service_task, start_date=c.initiated_at.date(),
+                 end_date=c.assessment_completed_at.date(),
+                 closed_date=_first_contact_if(c, ENDED_WITHOUT_ASSESSMENT),
+                 rule_service=ibis.literal("social_services_child_special"))
+    return _judged(t, src, "initiation", "assessment_complete")
+
+
 def _child_welfare(src: Sources) -> ir.Table:
     c = src.table("social_cases")
     return c.filter(c.service_task == "child_welfare")
@@ -151,6 +168,7 @@ def older_people_service(src: Sources) -> ir.Table:
 
 WAIT_KINDS = {
     "social_assessment_start": social_assessment_start,
+    "child_special_assessment_complete": child_special_assessment_complete,
     "child_welfare_decision": child_welfare_decision,
     "child_welfare_assessment": child_welfare_assessment,
     "older_people_service": older_people_service,
@@ -188,6 +206,21 @@ INDICATORS: tuple[Indicator, ...] = (
         events=compliance(social_assessment_start), dimensions=CASE_DIMENSIONS,
         source_tables=CASE_TABLES, legal_basis="SHL 36 §", rules=("SW1", "SW2a"),
         group="access"),
+    Indicator(
+        "child_special_assessment_completed_within_deadline",
+        Names("Erityistä tukea tarvitsevan lapsen palvelutarpeen arviointi valmistunut "
+              "määräajassa (3 kuukautta)",
+              "Bedömningen av servicebehovet för ett barn i behov av särskilt stöd slutförd "
+              "inom tidsfristen (3 månader)",
+              "Service-need assessment of a child needing special support completed within "
+              "the deadline (3 months)"),
+        "Share of completed service-need assessments in cases flagged as concerning a child "
+        "needing special support, under 18 on the day of initiation, that were completed on "
+        "or before the due date: the same day of the month 3 months after the initiation, or "
+        "the last day of that month when the day does not exist (rule SW2b). " + REALISED,
+        unit="share", better="higher", measure=Share(),
+        events=compliance(child_special_assessment_complete), dimensions=CASE_DIMENSIONS,
+        source_tables=CASE_TABLES, legal_basis="SHL 36 §", rules=("SW2b",), group="access"),
     Indicator(
         "child_welfare_decision_within_deadline",
         Names("Lastensuojelutarpeen selvitykseen ryhtymisestä ratkaistu määräajassa "
