@@ -12,7 +12,7 @@ from .dimensions import (
     band_labels,
     class_labels,
 )
-from .model import Count, Distribution, Indicator, Quantile, Share
+from .model import Distribution, Indicator, Quantile, Share
 from .registry import REGISTRY
 from .sources import T3_HORIZON_DAYS, T3_NO_TIME_DAYS
 from .suppression import __doc__ as SUPPRESSION
@@ -27,8 +27,6 @@ def _measure(indicator: Indicator) -> str:
         return (f"{'median' if m.q == 0.5 else f'{round(m.q * 100)}th percentile'} of the "
                 "counted rows (continuous: linear interpolation between ranks); denominator = "
                 "counted rows, no numerator")
-    if isinstance(m, Count):
-        return "count: numerator = value = counted rows"
     if isinstance(m, Distribution):
         return (f"distribution over `{m.by}`: numerator = rows in the class, denominator = rows "
                 "in all classes of the cell, value = numerator / denominator")

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..errors import TilannekuvaError
-from .model import Count, Distribution, Indicator, Quantile, Share
+from .model import Distribution, Indicator, Quantile, Share
 from .registry import get
 from .sources import Sources
 from .suppression import suppress
@@ -118,8 +118,6 @@ def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFra
         rows["value"] = rows["numerator"] / rows["denominator"]
     elif isinstance(measure, Quantile):
         rows["numerator"], rows["denominator"] = pd.NA, count
-    elif isinstance(measure, Count):
-        rows["numerator"], rows["denominator"], rows["value"] = count, pd.NA, count
     elif isinstance(measure, Distribution):
         cell = ["period", *query.dimensions]
         rows["numerator"] = count

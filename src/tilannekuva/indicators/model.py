@@ -57,13 +57,6 @@ class Quantile:
 
 
 @dataclass(frozen=True)
-class Count:
-    """value = numerator = rows; denominator empty."""
-
-    kind: Literal["count"] = "count"
-
-
-@dataclass(frozen=True)
 class Distribution:
     """Rows split by the class dimension `by`: numerator = rows in the class, denominator =
     rows in all classes of the same period and dimension values, value = their ratio."""
@@ -72,7 +65,7 @@ class Distribution:
     kind: Literal["distribution"] = "distribution"
 
 
-Measure = Share | Quantile | Count | Distribution
+Measure = Share | Quantile | Distribution
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Small-count suppression: the one place it is applied.
 
 A row of indicator output is suppressed when fewer than `min_cell_size` distinct persons stand
-behind it: for a share or a quantile the persons in its denominator, for a count or a class of a
+behind it: for a share or a quantile the persons in its denominator, for a class of a
 distribution the persons counted in it. Suppressed rows keep their indicator, period and
 dimension values, so a reader sees that a figure exists but is hidden; numerator, denominator
 and value are emptied.
