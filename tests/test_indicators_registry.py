@@ -38,11 +38,39 @@ def test_every_indicator_computes_on_an_empty_county(tmp_path):
 
 def test_a_dimension_an_indicator_does_not_have_is_refused_by_name(tmp_path):
     src = County(tmp_path / "empty.duckdb").sources()
-    with pytest.raises(IndicatorError, match="cannot be broken down by channel"):
+    with pytest.raises(IndicatorError, match="cannot be broken down or filtered by channel"):
         compute(src, Query(("primary_care_within_deadline",), date(2025, 1, 1),
                            date(2025, 1, 31), dimensions=("channel",)), 5)
+    with pytest.raises(IndicatorError, match="filtered by channel"):
+        compute(src, Query(("primary_care_within_deadline",), date(2025, 1, 1),
+                           date(2025, 1, 31), filters=(("channel", ("phone",)),)), 5)
     with pytest.raises(Exception, match="no indicator 'nonsense'"):
         get("nonsense")
+
+
+def test_filters_keep_only_the_rows_with_the_chosen_values(tmp_path):
+    # Three P3 waits in 2024 (14 days): P1 at unit A in time (7 days), P2 at unit A late
+    # (20 days), P3 at unit B in time. Unit A alone: 1 of 2; units A and B: 2 of 3; unit A and
+    # phone visits only: P2's visit was by phone, so 0 of 1.
+    county = County(tmp_path / "county.duckdb")
+    for n, unit, visit_day, contact_type in ((1, "A", 8, "physical"), (2, "A", 21, "phone"),
+                                             (3, "B", 5, "physical")):
+        county.person(f"P{n}", born="1980-06-15")
+        county.add("care_need_assessments", assessment_id=f"A{n}", person_id=f"P{n}",
+                   assessed_at="2024-03-01 09:00", service="general_practice")
+        county.add("visits", visit_id=f"V{n}", person_id=f"P{n}", assessment_id=f"A{n}",
+                   start_at=f"2024-03-{visit_day:02d} 10:00", service="general_practice",
+                   unit_id=unit, contact_type=contact_type)
+    src = county.sources()
+
+    def share(*filters):
+        rows = compute(src, Query(("primary_care_within_deadline",), date(2024, 1, 1),
+                                  date(2024, 12, 31), "year", filters=filters), 1)
+        return tuple(rows.loc[0, ["numerator", "denominator"]])
+
+    assert share(("unit", ("A",))) == (1, 2)
+    assert share(("unit", ("A", "B"))) == (2, 3)
+    assert share(("unit", ("A",)), ("contact_type", ("phone",))) == (0, 1)
 
 
 def test_periods_and_measurement_days():

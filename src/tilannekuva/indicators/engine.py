@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -43,6 +43,10 @@ class Query:
     end: date
     grain: str = "month"
     dimensions: tuple[str, ...] = ()
+    #: Rows kept before aggregating: (dimension, allowed values) pairs, e.g.
+    #: (("unit", ("u00001",)), ("age_band", ("0–6", "7–12"))). Suppression then counts the
+    #: persons of the filtered rows only.
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if self.grain not in GRAINS:
@@ -51,6 +55,11 @@ class Query:
             raise IndicatorError(f"The period ends ({self.end}) before it starts ({self.start}).")
         if len(set(self.dimensions)) != len(self.dimensions):
             raise IndicatorError("A dimension is named twice.")
+        named = [name for name, _ in self.filters]
+        if len(set(named)) != len(named):
+            raise IndicatorError("A filter dimension is named twice.")
+        if any(not values for _, values in self.filters):
+            raise IndicatorError("A filter keeps no values.")
 
 
 def period_start(day: date, grain: str) -> date:
@@ -85,17 +94,26 @@ def measurement_days(start: date, end: date, grain: str) -> list[date]:
     return days
 
 
-def check_dimensions(indicator: Indicator, dimensions: Sequence[str]) -> None:
-    missing = [d for d in dimensions if d not in indicator.dimensions]
+def unsupported(indicator: Indicator, query: Query) -> list[str]:
+    """Dimensions of `query` (breakdown or filter) that `indicator` does not have."""
+    named = [*query.dimensions, *(name for name, _ in query.filters)]
+    return [d for d in named if d not in indicator.dimensions]
+
+
+def check_dimensions(indicator: Indicator, query: Query) -> None:
+    missing = unsupported(indicator, query)
     if missing:
         raise IndicatorError(
-            f"Indicator {indicator.id} cannot be broken down by {', '.join(missing)}; it "
-            f"supports {', '.join(indicator.dimensions) or 'no dimensions'}.")
+            f"Indicator {indicator.id} cannot be broken down or filtered by "
+            f"{', '.join(missing)}; it supports "
+            f"{', '.join(indicator.dimensions) or 'no dimensions'}.")
 
 
 def _aggregate(indicator: Indicator, src: Sources, query: Query) -> pd.DataFrame:
     events = indicator.events(src)
     events = events.filter(events.day >= query.start, events.day <= query.end)
+    for name, values in query.filters:
+        events = events.filter(events[name].isin(list(values)))
     period = events.day if indicator.snapshot else events.day.truncate(GRAINS[query.grain])
     events = events.mutate(period=period)
     keys = ["period", *query.dimensions, *indicator.fixed_dimensions]
@@ -152,7 +170,7 @@ def compute(src: Sources, query: Query, min_cell_size: int,
     """The indicators of `query` in the long shape, small counts suppressed."""
     indicators = [get(i) for i in query.indicators]
     for indicator in indicators:
-        check_dimensions(indicator, query.dimensions)
+        check_dimensions(indicator, query)
     if any(i.snapshot for i in indicators):
         src = replace(src, as_of_days=measurement_days(query.start, query.end, query.grain))
     parts = []

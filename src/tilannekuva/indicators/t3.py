@@ -115,7 +115,7 @@ def _events(src: Sources) -> ir.Table:
 
 _COMMON = dict(events=_events, dimensions=DIMENSIONS, source_tables=SOURCE_TABLES,
                snapshot=True, about_persons=False,
-               group="access")
+               group="t3")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
