@@ -22,7 +22,14 @@ LONG_SHAPE = ["numerator", "denominator", "value", "suppressed"]
 def test_every_indicator_is_declared_completely(indicator):
     assert all((indicator.names.fi, indicator.names.sv, indicator.names.en))
     assert len({indicator.names.fi, indicator.names.sv, indicator.names.en}) == 3
-    assert len(indicator.definition) > 80
+    definition = indicator.definition
+    for text in (definition.fi, definition.sv, definition.en):
+        assert len(text) > 80
+    # Translated, not copied: the Finnish and Swedish differ from the English and each other.
+    assert len({definition.fi, definition.sv, definition.en}) == 3
+    # A translation of similar length to the English, not a summary or a fragment.
+    for text in (definition.fi, definition.sv):
+        assert 0.6 < len(text) / len(definition.en) < 1.6
     assert indicator.unit in ("share", "days", "count")
     assert set(indicator.dimensions) <= set(DIMENSIONS)
     assert indicator.source_tables

@@ -206,4 +206,4 @@ def test_declared_as_an_unsuppressed_snapshot_by_unit_and_profession():
         assert indicator.snapshot and not indicator.about_persons
         assert set(indicator.dimensions) == {"unit", "municipality", "service_area",
                                              "profession"}
-        assert indicator.group == "access" and indicator.better == "lower"
+        assert indicator.group == "t3" and indicator.better == "lower"

@@ -1,6 +1,8 @@
 """Renders the indicator catalogue (docs/indicators.md) from the registry, so the catalogue
 cannot drift from what is computed: a test fails when the committed file differs from this
-output. Regenerate with `tilannekuva indicators-docs`."""
+output. Regenerate with `tilannekuva indicators-docs`. The catalogue is in English: it shows the
+names in all three languages but the definition in English only (`definition.en`); the Finnish
+and Swedish definitions are in the registry, for the dashboard."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def _entry(indicator: Indicator) -> list[str]:
     facts = [
         ("Names", f"fi: {indicator.names.fi} · sv: {indicator.names.sv} · "
                   f"en: {indicator.names.en}"),
-        ("Definition", indicator.definition),
+        ("Definition", indicator.definition.en),
         ("Measure", _measure(indicator)),
         ("Unit", indicator.unit),
         ("Better", indicator.better or "neither direction (a distribution)"),

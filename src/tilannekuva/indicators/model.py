@@ -4,8 +4,9 @@ An indicator is declared once (see `catalogue`), and everything else — the lon
 CLI, the generated catalogue in docs/indicators.md, later the dashboard and the API — reads that
 declaration. The declaration has two halves:
 
-- metadata a reader needs to trust the figure: names in Finnish, Swedish and English, the
-  definition in words, the legal basis, the unit, which direction is better, the target;
+- metadata a reader needs to trust the figure: names and the definition in words, both in
+  Finnish, Swedish and English (`Names`; the dashboard shows Finnish first, the generated
+  catalogue English), the legal basis, the unit, which direction is better, the target;
 - `events`: a function from the county's tables (`Sources`) to an Ibis table with one row per
   counted thing (a visit, a referral, a professional on a measurement day). The engine
   (`engine.compute`) groups those rows by period and the chosen dimensions and applies the
@@ -35,9 +36,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Names:
+    """One text in Finnish, Swedish and English: an indicator's name or its definition.
+
+    `a + b` joins two texts language by language, so a definition can be composed from
+    fragments shared by several indicators (each written once, in all three languages)."""
+
     fi: str
     sv: str
     en: str
+
+    def __add__(self, other: Names) -> Names:
+        if not isinstance(other, Names):
+            return NotImplemented
+        return Names(self.fi + other.fi, self.sv + other.sv, self.en + other.en)
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,7 @@ Measure = Share | Quantile | Distribution
 class Indicator:
     id: str
     names: Names
-    definition: str
+    definition: Names
     unit: Literal["share", "days", "count"]
     better: Literal["higher", "lower"] | None
     measure: Measure

@@ -26,14 +26,33 @@ from .waits import (
 
 VISIT_DIMENSIONS = ("unit", "municipality", "service_area", "profession", "contact_type",
                     "age_band")
-THL_METHOD = (
-    "Counted: non-urgent care-needs assessments that found a need for treatment, each with the "
-    "first realised visit linked to it (a later visit on the same assessment is a follow-up), "
-    "when that visit is not of a type excluded from the care guarantee (care-plan events, "
-    "certificates, health checks, follow-ups, vaccinations, health advice, non-GP "
-    "specialists). Cancelled and no-show bookings do not end the wait. Wait = calendar days "
-    "from the assessment date to the visit date (Helsinki time). Placed in the month of the "
-    "visit (THL's method); the unit, profession and contact type are the visit's."
+THL_METHOD = Names(
+    fi=("Lasketaan: kiireettömät hoidon tarpeen arviot, joissa todettiin hoidon tarve, kukin "
+        "siihen liitetyn ensimmäisen toteutuneen käynnin kanssa (saman arvion myöhempi käynti on "
+        "jatkokäynti), kun käynti ei ole hoitotakuun ulkopuolelle rajattua tyyppiä (hoito- tai "
+        "kuntoutussuunnitelman mukaiset käynnit, todistuskäynnit, terveystarkastukset, "
+        "kontrollikäynnit, rokotukset, terveysneuvonta, erikoislääkärin vastaanotot "
+        "perusterveydenhuollossa). Peruttu tai käyttämättä jäänyt varattu aika ei päätä "
+        "odotusta. Odotusaika = kalenteripäivät arviointipäivästä käyntipäivään (Helsingin "
+        "aikaa). Tilastoidaan käyntikuukaudelle (THL:n menetelmä); yksikkö, ammattiryhmä ja "
+        "yhteystapa ovat käynnin."),
+    sv=("Räknas: icke-brådskande vårdbehovsbedömningar där ett vårdbehov konstaterades, var och "
+        "en med det första genomförda besök som kopplats till den (ett senare besök på samma "
+        "bedömning är ett uppföljningsbesök), när besöket inte är av en typ som är undantagen "
+        "från vårdgarantin (besök enligt vård- eller rehabiliteringsplan, intygsbesök, "
+        "hälsogranskningar, kontrollbesök, vaccinationer, hälsorådgivning, specialistmottagningar "
+        "i primärvården). Inställda bokningar och uteblivna besök avslutar inte väntan. "
+        "Väntetid = kalenderdagar från bedömningsdagen till besöksdagen (Helsingforstid). "
+        "Hänförs till besöksmånaden (THL:s metod); enhet, yrkesgrupp och kontaktsätt är "
+        "besökets."),
+    en=("Counted: non-urgent care-needs assessments that found a need for treatment, each with "
+        "the first realised visit linked to it (a later visit on the same assessment is a "
+        "follow-up), when that visit is not of a type excluded from the care guarantee "
+        "(care-plan events, certificates, health checks, follow-ups, vaccinations, health "
+        "advice, non-GP specialists). Cancelled and no-show bookings do not end the wait. Wait "
+        "= calendar days from the assessment date to the visit date (Helsinki time). Placed in "
+        "the month of the visit (THL's method); the unit, profession and contact type are the "
+        "visit's."),
 )
 
 
@@ -99,32 +118,53 @@ def _access_family(prefix: str, services: tuple[str, ...], wait_kind, rules: tup
             Names(f"Kiireettömät käynnit hoitotakuun määräajassa, {fi}",
                   f"Icke-brådskande besök inom vårdgarantins tidsfrist, {sv}",
                   f"Non-urgent visits within the care-guarantee deadline, {en}"),
-            "Share of counted visits realised on or before the due date of the access rule in "
-            "force on the day of the assessment, for the person's age that day. " + THL_METHOD,
+            Names("Niiden laskettujen käyntien osuus, jotka toteutuivat viimeistään "
+                  "arviointipäivänä voimassa olleen hoitoonpääsysäännön määräpäivänä henkilön "
+                  "sen päivän iän mukaan. ",
+                  "Andelen räknade besök som genomfördes senast den sista dagen i tidsfristen "
+                  "enligt den regel för tillgång till vård som gällde på bedömningsdagen, för "
+                  "personens ålder den dagen. ",
+                  "Share of counted visits realised on or before the due date of the access "
+                  "rule in force on the day of the assessment, for the person's age that "
+                  "day. ") + THL_METHOD,
             unit="share", better="higher", measure=Share(), events=waits, **common),
         Indicator(
             f"{prefix}_wait_median",
             Names(f"Odotusajan mediaani hoidon tarpeen arviosta käyntiin, {fi}",
                   f"Median för väntetiden från vårdbehovsbedömning till besök, {sv}",
                   f"Median wait from care-needs assessment to visit, {en}"),
-            "Median of the waits of counted visits, in days (the mean of the two middle waits "
-            "when their number is even). " + THL_METHOD,
+            Names("Laskettujen käyntien odotusaikojen mediaani päivinä (kahden keskimmäisen "
+                  "odotusajan keskiarvo, kun odotusaikoja on parillinen määrä). ",
+                  "Medianen av väntetiderna för de räknade besöken, i dagar (medelvärdet av de "
+                  "två mittersta väntetiderna när antalet är jämnt). ",
+                  "Median of the waits of counted visits, in days (the mean of the two middle "
+                  "waits when their number is even). ") + THL_METHOD,
             unit="days", better="lower", measure=Quantile(0.5), events=waits, **common),
         Indicator(
             f"{prefix}_wait_p90",
             Names(f"Odotusajan 90. persentiili hoidon tarpeen arviosta käyntiin, {fi}",
                   f"90:e percentilen av väntetiden från vårdbehovsbedömning till besök, {sv}",
                   f"90th percentile of the wait from care-needs assessment to visit, {en}"),
-            "90th percentile of the waits of counted visits, in days, interpolated linearly "
-            "between the nearest ranks. " + THL_METHOD,
+            Names("Laskettujen käyntien odotusaikojen 90. persentiili päivinä, lineaarisesti "
+                  "interpoloituna lähimpien järjestyssijojen välillä. ",
+                  "90:e percentilen av väntetiderna för de räknade besöken, i dagar, linjärt "
+                  "interpolerad mellan de närmaste rangplatserna. ",
+                  "90th percentile of the waits of counted visits, in days, interpolated "
+                  "linearly between the nearest ranks. ") + THL_METHOD,
             unit="days", better="lower", measure=Quantile(0.9), events=waits, **common),
         Indicator(
             f"{prefix}_wait_distribution",
             Names(f"Käynnit odotusajan mukaan, {fi}",
                   f"Besök efter väntetid, {sv}",
                   f"Visits by waiting-time class, {en}"),
-            "Share of counted visits in each waiting-time class (whole days; default classes "
-            "0, 1–7, 8–14, 15–30, 31–90, 91–182 and 183+ days, configurable). " + THL_METHOD,
+            Names("Laskettujen käyntien osuus kussakin odotusaikaluokassa (kokonaiset päivät; "
+                  "oletusluokat 0, 1–7, 8–14, 15–30, 31–90, 91–182 ja 183+ päivää, "
+                  "muutettavissa). ",
+                  "Andelen räknade besök i varje väntetidsklass (hela dagar; standardklasser "
+                  "0, 1–7, 8–14, 15–30, 31–90, 91–182 och 183+ dagar, kan ändras). ",
+                  "Share of counted visits in each waiting-time class (whole days; default "
+                  "classes 0, 1–7, 8–14, 15–30, 31–90, 91–182 and 183+ days, "
+                  "configurable). ") + THL_METHOD,
             unit="share", better=None, measure=Distribution("wait_class"), events=waits,
             **common),
         Indicator(
@@ -132,10 +172,18 @@ def _access_family(prefix: str, services: tuple[str, ...], wait_kind, rules: tup
             Names(f"Kiireettömät käynnit ilman edeltävää hoidon tarpeen arviota, {fi}",
                   f"Icke-brådskande besök utan föregående vårdbehovsbedömning, {sv}",
                   f"Non-urgent visits without a preceding care-needs assessment, {en}"),
-            "Share of realised non-urgent visits, outside the types excluded from the care "
-            "guarantee, that have no care-needs assessment linked: the part of the activity "
-            "the access statistic cannot see. Placed in the month of the visit; age on the "
-            "visit day.",
+            Names("Niiden toteutuneiden kiireettömien käyntien osuus (hoitotakuun ulkopuolelle "
+                  "rajattuja käyntityyppejä lukuun ottamatta), joihin ei ole liitetty hoidon "
+                  "tarpeen arviota: se osa toiminnasta, jota hoitoonpääsytilasto ei näe. "
+                  "Tilastoidaan käyntikuukaudelle; ikä käyntipäivänä.",
+                  "Andelen genomförda icke-brådskande besök, utom de typer som är undantagna "
+                  "från vårdgarantin, som inte har någon vårdbehovsbedömning kopplad till sig: "
+                  "den del av verksamheten som statistiken över tillgång till vård inte ser. "
+                  "Hänförs till besöksmånaden; åldern på besöksdagen.",
+                  "Share of realised non-urgent visits, outside the types excluded from the "
+                  "care guarantee, that have no care-needs assessment linked: the part of the "
+                  "activity the access statistic cannot see. Placed in the month of the visit; "
+                  "age on the visit day."),
             unit="share", better="lower", measure=Share(), events=_without_assessment(services),
             dimensions=VISIT_DIMENSIONS, group="access", source_tables=("visits", "persons",
                                                                         "units"),
@@ -164,11 +212,22 @@ CONTACT_ASSESSED_IN_TIME = Indicator(
     Names("Hoidon tarpeen arvio määräajassa yhteydenotosta",
           "Vårdbehovsbedömning inom tidsfristen efter kontakt",
           "Care-needs assessment within the deadline after contact"),
-    "Share of recorded first contacts with primary or oral health care whose earliest linked "
-    "care-needs assessment was made on or before the due date of the rule in force on the "
-    "contact day: the same day from 2023-09-01 (P1), within 3 working days before (P0). A "
-    "contact with no linked assessment counts as not in time. Placed in the month of the "
-    "contact.",
+    Names("Niiden perusterveydenhuoltoon tai suun terveydenhuoltoon kirjattujen ensimmäisten "
+          "yhteydenottojen osuus, joiden varhaisin liitetty hoidon tarpeen arvio tehtiin "
+          "viimeistään yhteydenottopäivänä voimassa olleen säännön määräpäivänä: samana "
+          "päivänä 1.9.2023 alkaen (P1), sitä ennen 3 arkipäivän kuluessa (P0). Yhteydenotto, "
+          "johon ei ole liitetty arviota, lasketaan määräajan ylittäneeksi. Tilastoidaan "
+          "yhteydenoton kuukaudelle.",
+          "Andelen registrerade första kontakter med primärvården eller mun- och tandvården "
+          "där den tidigaste kopplade vårdbehovsbedömningen gjordes senast den sista dagen i "
+          "tidsfristen enligt den regel som gällde på kontaktdagen: samma dag från 1.9.2023 "
+          "(P1), dessförinnan inom 3 vardagar (P0). En kontakt utan kopplad bedömning räknas "
+          "som inte gjord i tid. Hänförs till kontaktmånaden.",
+          "Share of recorded first contacts with primary or oral health care whose earliest "
+          "linked care-needs assessment was made on or before the due date of the rule in "
+          "force on the contact day: the same day from 2023-09-01 (P1), within 3 working days "
+          "before (P0). A contact with no linked assessment counts as not in time. Placed in "
+          "the month of the contact."),
     unit="share", better="higher", measure=Share(), events=_contact_events,
     dimensions=("unit", "municipality", "service_area", "channel", "age_band", "rule"),
     source_tables=("contacts", "care_need_assessments", "persons", "units"),

@@ -24,6 +24,11 @@ def _collect() -> dict[str, Indicator]:
             unknown = set(indicator.dimensions + indicator.fixed_dimensions) - set(DIMENSIONS)
             if unknown:
                 raise ValueError(f"indicator {indicator.id}: unknown dimensions {unknown}")
+            for field in ("names", "definition"):
+                text = getattr(indicator, field)
+                missing = [lang for lang in ("fi", "sv", "en") if not getattr(text, lang).strip()]
+                if missing:
+                    raise ValueError(f"indicator {indicator.id}: {field} has no {missing}")
             registry[indicator.id] = indicator
     return registry
 

@@ -178,16 +178,34 @@ WAIT_KINDS = {
 CASE_DIMENSIONS = ("unit", "municipality", "service_area", "service_task", "age_band", "rule")
 DECISION_DIMENSIONS = ("unit", "municipality", "service_area", "age_band", "rule")
 CASE_TABLES = ("social_cases", "persons", "units")
-REALISED = (
-    "Only realised waits count (the end event recorded): a wait still open is outside the "
-    "figure (it shows on the overdue list), as is one closed without its end event. Dates are "
-    "Helsinki calendar dates. Placed in the month of the end event. Age, the age band and the "
-    "rule are judged on the day of the start event; municipality is the person's municipality "
-    "of residence, unit the case's or decision's unit."
+REALISED = Names(
+    fi=("Vain toteutuneet odotukset lasketaan (päättävä tapahtuma kirjattu): yhä avoin odotus "
+        "ei ole luvussa mukana (se näkyy määräajan ylittäneiden listalla), eikä myöskään ilman "
+        "päättävää tapahtumaa suljettu odotus. Päivämäärät ovat Helsingin ajan "
+        "kalenteripäiviä. Tilastoidaan päättävän tapahtuman kuukaudelle. Ikä, ikäryhmä ja "
+        "sääntö määräytyvät alkutapahtuman päivän mukaan; kunta on henkilön asuinkunta, "
+        "yksikkö asian tai päätöksen yksikkö."),
+    sv=("Endast realiserade väntetider räknas (sluthändelsen registrerad): en väntan som "
+        "fortfarande pågår ingår inte i talet (den syns på listan över överskridna "
+        "tidsfrister), inte heller en som avslutats utan sin sluthändelse. Datumen är "
+        "kalenderdagar enligt Helsingforstid. Hänförs till sluthändelsens månad. Ålder, "
+        "åldersgrupp och regel bestäms på starthändelsens dag; kommun är personens hemkommun, "
+        "enhet ärendets eller beslutets enhet."),
+    en=("Only realised waits count (the end event recorded): a wait still open is outside the "
+        "figure (it shows on the overdue list), as is one closed without its end event. Dates "
+        "are Helsinki calendar dates. Placed in the month of the end event. Age, the age band "
+        "and the rule are judged on the day of the start event; municipality is the person's "
+        "municipality of residence, unit the case's or decision's unit."),
 )
-WORKING_DAYS = (
-    "The n-th working day after the start date: the start day is not counted; Saturdays, "
-    "Sundays, Finnish public holidays, Christmas Eve and Midsummer Eve are not working days."
+#: Ends with a space: a definition goes on after it.
+WORKING_DAYS = Names(
+    fi=("N:s arkipäivä alkamispäivän jälkeen: alkamispäivää ei lasketa; lauantait, sunnuntait, "
+        "Suomen yleiset juhlapyhät, jouluaatto ja juhannusaatto eivät ole arkipäiviä. "),
+    sv=("Den n:te vardagen efter startdagen: startdagen räknas inte; lördagar, söndagar, "
+        "allmänna helgdagar i Finland, julafton och midsommarafton är inte vardagar. "),
+    en=("The n-th working day after the start date: the start day is not counted; Saturdays, "
+        "Sundays, Finnish public holidays, Christmas Eve and Midsummer Eve are not working "
+        "days. "),
 )
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -196,12 +214,24 @@ INDICATORS: tuple[Indicator, ...] = (
         Names("Palvelutarpeen arviointi aloitettu määräajassa (7 arkipäivää)",
               "Bedömningen av servicebehovet inledd inom tidsfristen (7 vardagar)",
               "Service-need assessment started within the deadline (7 working days)"),
-        "Share of social-care cases with a 7-working-day deadline whose service-need "
-        "assessment started on or before the due date: the 7th working day after the day the "
-        "case was initiated (vireilletulo). Cases with the deadline: those flagged entitled "
-        "(aged 75 or over or receiving the highest care allowance; rule SW1) and those of a "
-        "child under 18 flagged as needing special support (rule SW2a), in any service task; "
-        "other cases are not counted. " + WORKING_DAYS + " " + REALISED,
+        Names("Niiden 7 arkipäivän määräajan piiriin kuuluvien sosiaalihuollon asioiden "
+              "osuus, joissa palvelutarpeen arviointi aloitettiin viimeistään määräpäivänä: 7. "
+              "arkipäivänä asian vireilletulopäivän jälkeen. Määräajan piiriin kuuluvat asiat: "
+              "oikeutetuiksi merkityt (75 vuotta täyttäneet tai ylintä hoitotukea saavat; "
+              "sääntö SW1) ja erityistä tukea tarvitsevaksi merkityn alle 18-vuotiaan lapsen "
+              "asiat (sääntö SW2a) kaikissa palvelutehtävissä; muita asioita ei lasketa. ",
+              "Andelen socialvårdsärenden med en tidsfrist på 7 vardagar där bedömningen av "
+              "servicebehovet inleddes senast den sista dagen i tidsfristen: den 7:e vardagen "
+              "efter den dag ärendet blev anhängigt. Ärenden med tidsfristen: de som markerats "
+              "som berättigade (fyllda 75 år eller som får det högsta vårdbidraget; regel SW1) "
+              "och de som gäller ett barn under 18 år som markerats som i behov av särskilt "
+              "stöd (regel SW2a), inom alla serviceuppgifter; andra ärenden räknas inte. ",
+              "Share of social-care cases with a 7-working-day deadline whose service-need "
+              "assessment started on or before the due date: the 7th working day after the day "
+              "the case was initiated (vireilletulo). Cases with the deadline: those flagged "
+              "entitled (aged 75 or over or receiving the highest care allowance; rule SW1) and "
+              "those of a child under 18 flagged as needing special support (rule SW2a), in any "
+              "service task; other cases are not counted. ") + WORKING_DAYS + REALISED,
         unit="share", better="higher", measure=Share(),
         events=compliance(social_assessment_start), dimensions=CASE_DIMENSIONS,
         source_tables=CASE_TABLES, legal_basis="SHL 36 §", rules=("SW1", "SW2a"),
@@ -214,10 +244,21 @@ INDICATORS: tuple[Indicator, ...] = (
               "inom tidsfristen (3 månader)",
               "Service-need assessment of a child needing special support completed within "
               "the deadline (3 months)"),
-        "Share of completed service-need assessments in cases flagged as concerning a child "
-        "needing special support, under 18 on the day of initiation, that were completed on "
-        "or before the due date: the same day of the month 3 months after the initiation, or "
-        "the last day of that month when the day does not exist (rule SW2b). " + REALISED,
+        Names("Niissä asioissa, jotka on merkitty koskemaan erityistä tukea tarvitsevaa, "
+              "vireilletulopäivänä alle 18-vuotiasta lasta, valmistuneista palvelutarpeen "
+              "arvioinneista niiden osuus, jotka valmistuivat viimeistään määräpäivänä: "
+              "kuukauden sama päivä 3 kuukautta vireilletulon jälkeen tai kyseisen kuukauden "
+              "viimeinen päivä, jos kuukaudessa ei ole sitä päivää (sääntö SW2b). ",
+              "Andelen slutförda bedömningar av servicebehovet i ärenden markerade som gällande "
+              "ett barn i behov av särskilt stöd, under 18 år den dag ärendet blev anhängigt, "
+              "som slutfördes senast den sista dagen i tidsfristen: samma dag i månaden 3 "
+              "månader efter att ärendet blev anhängigt, eller den månadens sista dag när dagen "
+              "inte finns (regel SW2b). ",
+              "Share of completed service-need assessments in cases flagged as concerning a "
+              "child needing special support, under 18 on the day of initiation, that were "
+              "completed on or before the due date: the same day of the month 3 months after "
+              "the initiation, or the last day of that month when the day does not exist (rule "
+              "SW2b). ") + REALISED,
         unit="share", better="higher", measure=Share(),
         events=compliance(child_special_assessment_complete), dimensions=CASE_DIMENSIONS,
         source_tables=CASE_TABLES, legal_basis="SHL 36 §", rules=("SW2b",), group="access"),
@@ -229,13 +270,29 @@ INDICATORS: tuple[Indicator, ...] = (
               "(7 vardagar)",
               "Decision on starting the child-welfare assessment within the deadline "
               "(7 working days)"),
-        "Share of child-welfare cases of children under 18 on the day of initiation in which "
-        "the decision whether to start the child-welfare assessment was made on or before the "
-        "7th working day after the initiation (rule CW2). The decision has no recorded time: "
-        "it is read as the date the assessment started, or, for a case resolved or referred "
-        "elsewhere at the first contact without an assessment, the date of that contact. "
-        "A case whose family was not reached and that has no assessment start has no "
-        "decision recorded and is not counted. " + WORKING_DAYS + " " + REALISED,
+        Names("Niiden vireilletulopäivänä alle 18-vuotiaiden lasten lastensuojeluasioiden "
+              "osuus, joissa ratkaisu lastensuojelutarpeen selvitykseen ryhtymisestä tehtiin "
+              "viimeistään 7. arkipäivänä vireilletulon jälkeen (sääntö CW2). Ratkaisulle ei "
+              "ole kirjattu aikaa: sen päiväksi luetaan selvityksen alkamispäivä tai, jos asia "
+              "ratkesi tai ohjattiin muualle ensimmäisessä yhteydessä asiakkaaseen ilman "
+              "selvitystä, tuon yhteyden päivä. Asiassa, jossa perhettä ei tavoitettu eikä "
+              "selvitystä aloitettu, ei ole kirjattua ratkaisua, eikä sitä lasketa. ",
+              "Andelen barnskyddsärenden som gäller barn under 18 år den dag ärendet blev "
+              "anhängigt, där avgörandet om huruvida en utredning av behovet av barnskydd ska "
+              "inledas fattades senast den 7:e vardagen efter att ärendet blev anhängigt (regel "
+              "CW2). Avgörandet har ingen registrerad tidpunkt: som dess datum räknas den dag "
+              "utredningen inleddes eller, för ett ärende som löstes eller hänvisades vidare vid "
+              "den första kontakten med klienten utan utredning, dagen för den kontakten. Ett "
+              "ärende där familjen inte nåddes och ingen utredning inleddes har inget "
+              "registrerat avgörande och räknas inte. ",
+              "Share of child-welfare cases of children under 18 on the day of initiation in "
+              "which the decision whether to start the child-welfare assessment was made on or "
+              "before the 7th working day after the initiation (rule CW2). The decision has no "
+              "recorded time: it is read as the date the assessment started, or, for a case "
+              "resolved or referred elsewhere at the first contact without an assessment, the "
+              "date of that contact. A case whose family was not reached and that has no "
+              "assessment start has no decision recorded and is not counted. ")
+        + WORKING_DAYS + REALISED,
         unit="share", better="higher", measure=Share(),
         events=compliance(child_welfare_decision), dimensions=CASE_DIMENSIONS,
         source_tables=CASE_TABLES, legal_basis="LsL 26 §", rules=("CW2",), group="access"),
@@ -244,10 +301,19 @@ INDICATORS: tuple[Indicator, ...] = (
         Names("Lastensuojelutarpeen selvitys valmistunut määräajassa (3 kuukautta)",
               "Utredningen av behovet av barnskydd slutförd inom tidsfristen (3 månader)",
               "Child-welfare assessment completed within the deadline (3 months)"),
-        "Share of completed child-welfare assessments of children under 18 on the day of "
-        "initiation that were completed on or before the due date: the same day of the month "
-        "3 months after the initiation, or the last day of that month when the day does not "
-        "exist (30 November → 28 February; rule CW3). " + REALISED,
+        Names("Niiden valmistuneiden lastensuojelutarpeen selvitysten osuus, jotka koskevat "
+              "vireilletulopäivänä alle 18-vuotiaita lapsia ja jotka valmistuivat viimeistään "
+              "määräpäivänä: kuukauden sama päivä 3 kuukautta vireilletulon jälkeen tai "
+              "kyseisen kuukauden viimeinen päivä, jos kuukaudessa ei ole sitä päivää (30.11. "
+              "→ 28.2.; sääntö CW3). ",
+              "Andelen slutförda utredningar av behovet av barnskydd för barn under 18 år den "
+              "dag ärendet blev anhängigt som slutfördes senast den sista dagen i tidsfristen: "
+              "samma dag i månaden 3 månader efter att ärendet blev anhängigt, eller den "
+              "månadens sista dag när dagen inte finns (30.11 → 28.2; regel CW3). ",
+              "Share of completed child-welfare assessments of children under 18 on the day of "
+              "initiation that were completed on or before the due date: the same day of the "
+              "month 3 months after the initiation, or the last day of that month when the day "
+              "does not exist (30 November → 28 February; rule CW3). ") + REALISED,
         unit="share", better="higher", measure=Share(),
         events=compliance(child_welfare_assessment), dimensions=CASE_DIMENSIONS,
         source_tables=CASE_TABLES, legal_basis="LsL 26–27 §", rules=("CW3",), group="access"),
@@ -258,12 +324,25 @@ INDICATORS: tuple[Indicator, ...] = (
               "(3 månader)",
               "Social service granted to an older person provided within the deadline "
               "(3 months)"),
-        "Share of granted, non-urgent social-service decisions for persons aged 65 or over on "
-        "the day of the decision whose service started on or before the same day of the "
-        "month 3 months after the decision (the last day of that month when the day does not "
-        "exist; rule E1). Refused and urgent decisions are not counted. 65 is an assumption: "
-        "the act speaks of older persons and ties them to the age of the old-age pension "
-        "(VPL 3 §). " + REALISED,
+        Names("Niiden myönteisten, kiireettömien sosiaalipalvelupäätösten osuus, jotka "
+              "koskevat päätöspäivänä 65 vuotta täyttäneitä ja joissa palvelu alkoi viimeistään "
+              "kuukauden samana päivänä 3 kuukautta päätöksen jälkeen (kyseisen kuukauden "
+              "viimeisenä päivänä, jos kuukaudessa ei ole sitä päivää; sääntö E1). Kielteisiä "
+              "ja kiireellisiä päätöksiä ei lasketa. 65 vuotta on oletus: laki puhuu "
+              "ikääntyneistä henkilöistä ja sitoo heidät vanhuuseläkkeeseen oikeuttavaan ikään "
+              "(VPL 3 §). ",
+              "Andelen icke-brådskande beslut om beviljad socialservice för personer som fyllt "
+              "65 år på beslutsdagen där servicen inleddes senast samma dag i månaden 3 månader "
+              "efter beslutet (den månadens sista dag när dagen inte finns; regel E1). Avslag "
+              "och brådskande beslut räknas inte. 65 är ett antagande: lagen talar om äldre "
+              "personer och knyter dem till den ålder som berättigar till ålderspension "
+              "(VPL 3 §). ",
+              "Share of granted, non-urgent social-service decisions for persons aged 65 or "
+              "over on the day of the decision whose service started on or before the same day "
+              "of the month 3 months after the decision (the last day of that month when the "
+              "day does not exist; rule E1). Refused and urgent decisions are not counted. 65 "
+              "is an assumption: the act speaks of older persons and ties them to the age of "
+              "the old-age pension (VPL 3 §). ") + REALISED,
         unit="share", better="higher", measure=Share(),
         events=compliance(older_people_service), dimensions=DECISION_DIMENSIONS,
         source_tables=("social_decisions", "persons", "units"), legal_basis="VPL 18 §; VPL 3 §",

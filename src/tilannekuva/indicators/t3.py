@@ -50,18 +50,43 @@ from .sources import Sources
 
 DIMENSIONS = ("unit", "municipality", "service_area", "profession")
 SOURCE_TABLES = ("appointment_slots", "units")
-METHOD = (
-    "Measured on the last day of each period from the calendars as they stood at 00:00 "
-    "Helsinki time that day (D). A non-urgent slot is free on D when it had been opened by "
-    "then, starts on or after D, and had not been booked or cancelled by then. A "
-    "professional's T3 is the number of calendar days (weekends included) from D to the day of "
-    "their third free slot in start order, 0 when it is on D; slots at the same time count "
-    "separately. Measured are professionals with a non-urgent slot not cancelled by then "
-    "(free, booked, cancelled or opened only later) starting on D or the 27 days after it "
-    "(configurable); one with fewer than three free slots starting within 182 days gets 182 "
-    "days (THL's guidance as reported by a county; configurable). Unit and profession are "
-    "those of the calendar's slots. Not suppressed: the figure is about calendars, not "
-    "persons."
+METHOD = Names(
+    fi=("Mitataan kunkin jakson viimeisenä päivänä (D) ajanvarauskalentereista sellaisina kuin "
+        "ne olivat sinä päivänä klo 00.00 Helsingin aikaa. Kiireetön vastaanottoaika on vapaa "
+        "päivänä D, kun se oli siihen mennessä avattu varattavaksi, alkaa päivänä D tai sen "
+        "jälkeen eikä sitä ollut siihen mennessä varattu tai peruttu. Ammattilaisen T3 on "
+        "kalenteripäivien määrä (viikonloput mukaan lukien) päivästä D hänen alkamisjärjestyksessä "
+        "kolmannen vapaan aikansa päivään, 0 kun se on päivänä D; samaan aikaan alkavat ajat "
+        "lasketaan erikseen. Mittaukseen otetaan ammattilaiset, joilla on siihen mennessä "
+        "perumaton kiireetön aika (vapaa, varattu, vasta myöhemmin peruttu tai vasta myöhemmin "
+        "avattu), joka alkaa päivänä D tai sitä seuraavien 27 päivän aikana (muutettavissa); "
+        "ammattilainen, jolla on alle kolme 182 päivän kuluessa alkavaa vapaata aikaa, saa "
+        "arvon 182 päivää (THL:n ohje erään hyvinvointialueen raportoimana; muutettavissa). "
+        "Yksikkö ja ammattiryhmä ovat kalenterin aikojen mukaiset. Pieniä lukuja ei peitetä: "
+        "luku kuvaa kalentereita, ei henkilöitä."),
+    sv=("Mäts den sista dagen i varje period (D) utifrån tidsbokningskalendrarna sådana de var "
+        "kl. 00.00 Helsingforstid den dagen. En icke-brådskande mottagningstid är ledig dag D "
+        "när den senast då hade öppnats för bokning, börjar dag D eller senare och inte senast "
+        "då hade bokats eller ställts in. En yrkesutövares T3 är antalet kalenderdagar "
+        "(veckoslut inräknade) från D till dagen för den tredje lediga tiden i ordning efter "
+        "starttid, 0 när den infaller dag D; tider som börjar samtidigt räknas var för sig. I "
+        "mätningen ingår yrkesutövare med en icke-brådskande tid som inte ställts in senast då "
+        "(ledig, bokad, inställd först senare eller öppnad först senare) och som börjar dag D "
+        "eller under de 27 dagarna därefter (kan ändras); den som har färre än tre lediga "
+        "tider som börjar inom 182 dagar får värdet 182 dagar (THL:s anvisning enligt ett "
+        "välfärdsområdes rapport; kan ändras). Enhet och yrkesgrupp är de som kalenderns tider "
+        "anger. Små tal döljs inte: talet beskriver kalendrar, inte personer."),
+    en=("Measured on the last day of each period from the calendars as they stood at 00:00 "
+        "Helsinki time that day (D). A non-urgent slot is free on D when it had been opened by "
+        "then, starts on or after D, and had not been booked or cancelled by then. A "
+        "professional's T3 is the number of calendar days (weekends included) from D to the day "
+        "of their third free slot in start order, 0 when it is on D; slots at the same time "
+        "count separately. Measured are professionals with a non-urgent slot not cancelled by "
+        "then (free, booked, cancelled or opened only later) starting on D or the 27 days after "
+        "it (configurable); one with fewer than three free slots starting within 182 days gets "
+        "182 days (THL's guidance as reported by a county; configurable). Unit and profession "
+        "are those of the calendar's slots. Not suppressed: the figure is about calendars, not "
+        "persons."),
 )
 
 #: D 00:00 as a Helsinki time. The backends read times in Helsinki time (see `backends`), so
@@ -123,17 +148,32 @@ INDICATORS: tuple[Indicator, ...] = (
         Names("T3 – kolmas vapaa kiireetön vastaanottoaika",
               "T3 – tredje lediga icke-brådskande mottagningstid",
               "T3 — third next available non-urgent appointment"),
-        "Median over the professionals in the cell of each professional's T3, in days (the "
-        "mean of the two middle values when their number is even); THL's recommendation "
-        "(2020) reads it per unit and professional group. " + METHOD,
+        Names("Solun ammattilaisten T3-arvojen mediaani päivinä (kahden keskimmäisen arvon "
+              "keskiarvo, kun arvoja on parillinen määrä); THL:n suositus (2020) tarkastelee "
+              "sitä yksiköittäin ja ammattiryhmittäin. ",
+              "Medianen av T3-värdena för yrkesutövarna i cellen, i dagar (medelvärdet av de "
+              "två mittersta värdena när antalet är jämnt); THL:s rekommendation (2020) "
+              "granskar den per enhet och yrkesgrupp. ",
+              "Median over the professionals in the cell of each professional's T3, in days "
+              "(the mean of the two middle values when their number is even); THL's "
+              "recommendation (2020) reads it per unit and professional group. ") + METHOD,
         unit="days", better="lower", measure=Quantile(0.5), **_COMMON),
     Indicator(
         "t3_no_bookable_time",
         Names("T3: ammattilaiset ilman kolmatta vapaata kiireetöntä aikaa",
               "T3: yrkesutövare utan tredje lediga icke-brådskande tid",
               "T3: professionals without a third free non-urgent appointment"),
-        "Share of the professionals measured for T3 who had fewer than three free non-urgent "
-        "slots on the measurement day, and so were recorded with the configured value "
-        "(182 days by default): how often the T3 median rests on that convention. " + METHOD,
+        Names("Niiden T3-mittaukseen otettujen ammattilaisten osuus, joilla oli mittauspäivänä "
+              "alle kolme vapaata kiireetöntä vastaanottoaikaa ja joille siksi kirjattiin "
+              "asetettu arvo (oletuksena 182 päivää): kuinka usein T3-mediaani nojaa tähän "
+              "käytäntöön. ",
+              "Andelen av de yrkesutövare som mättes för T3 som hade färre än tre lediga "
+              "icke-brådskande mottagningstider på mätdagen och därför fick det konfigurerade "
+              "värdet (som standard 182 dagar): hur ofta T3-medianen vilar på denna "
+              "konvention. ",
+              "Share of the professionals measured for T3 who had fewer than three free "
+              "non-urgent slots on the measurement day, and so were recorded with the "
+              "configured value (182 days by default): how often the T3 median rests on that "
+              "convention. ") + METHOD,
         unit="share", better="lower", measure=Share(), **_COMMON),
 )
