@@ -132,6 +132,25 @@ def demo(
 
             synthesize_county(db, residents=residents, progress=advance)
         _print_headline(db)
+        _create_demo_users(db)
+
+
+def _create_demo_users(db: Path) -> None:
+    from .store import open_store
+    from .web import accounts
+    from .web.demo import DEMO_USERS, create_demo_users, demo_password
+
+    con = open_store(db)
+    try:
+        accounts.create_tables(con)
+        units = create_demo_users(con)
+    finally:
+        con.close()
+    table = Table("user", "password", "role", title="Demo users of the dashboard (demo only)")
+    for name, role, _ in DEMO_USERS:
+        table.add_row(name, demo_password(name),
+                      role + (f" of {', '.join(units)}" if role == "supervisor" else ""))
+    console.print(table)
 
 
 @app.command()
@@ -384,6 +403,7 @@ def overdue(
     from .indicators.overdue import overdue as overdue_list
     from .privacy.audit import record
     from .rules import local_date
+    from .store import open_store
 
     with user_errors():
         if bool(unit) == all_units:
@@ -394,9 +414,13 @@ def overdue(
         backend = duckdb_file(path)
         rows = overdue_list(Sources(backend), day, scope, within, kind or None)
         backend.disconnect()
-        record(path, "overdue_list", {"as_of": day, "within_days": within,
-                                      "units": scope or "all", "kinds": kind or "all"},
-               len(rows))
+        con = open_store(path)
+        try:
+            record(con, "overdue_list", {"as_of": day, "within_days": within,
+                                         "units": scope or "all", "kinds": kind or "all"},
+                   len(rows))
+        finally:
+            con.close()
         if out is not None:
             from .reports import write_table
 
@@ -423,3 +447,89 @@ def indicators_docs(
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_catalogue(), encoding="utf-8")
     console.print(f"Wrote {out}")
+
+
+@app.command()
+def serve(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (default: this machine "
+                             "only)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the dashboard and the JSON API (/api/v1) over the county database. The server
+    holds the database file while it runs: stop it (Ctrl+C) before an import."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    with user_errors():
+        path = _database(db)
+        application = create_app(path, load_settings())
+        console.print(f"Tilannekuva serves {path} at [bold]http://{host}:{port}/[/] "
+                      "(API: /api/v1, OpenAPI: /api/v1/openapi.json). Ctrl+C stops.")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+users_app = typer.Typer(help="Dashboard users: add, list, remove.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    user_name: str = typer.Argument(..., help="Sign-in name."),
+    role: str = typer.Option(..., help="director, supervisor, analyst, situation_centre or "
+                             "administrator."),
+    unit: list[str] = typer.Option(None, "--unit", show_default=False,
+                                   help="A unit the supervisor leads (repeatable)."),
+    name: str | None = typer.Option(None, help="Name shown on the pages."),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Add a dashboard user; the password is asked twice and stored only as a hash."""
+    from .store import open_store
+    from .web import accounts
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with user_errors():
+        con = open_store(_database(db))
+        try:
+            accounts.create_tables(con)
+            user = accounts.add_user(con, user_name, password, role, tuple(unit or ()), name)
+        finally:
+            con.close()
+    console.print(f"Added {user.user_name} ({user.role.name}).")
+
+
+@users_app.command("list")
+def users_list(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List the dashboard users and their roles."""
+    from .store import open_store
+    from .web import accounts
+
+    with user_errors():
+        con = open_store(_database(db))
+        try:
+            accounts.create_tables(con)
+            found = accounts.users(con)
+        finally:
+            con.close()
+    table = Table("user", "name", "role", "units")
+    for user in found:
+        table.add_row(user.user_name, user.display_name, user.role.name, ", ".join(user.units))
+    console.print(table)
+
+
+@users_app.command("remove")
+def users_remove(user_name: str = typer.Argument(..., help="Sign-in name."),
+                 db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Remove a dashboard user and end their sessions."""
+    from .store import open_store
+    from .web import accounts
+
+    with user_errors():
+        con = open_store(_database(db))
+        try:
+            accounts.create_tables(con)
+            accounts.remove_user(con, user_name)
+        finally:
+            con.close()
+    console.print(f"Removed {user_name}.")

@@ -6,6 +6,8 @@ TILANNEKUVA_CONFIG (default ./tilannekuva.toml, if it exists), then the default.
     # tilannekuva.toml
     database = "county.duckdb"
     min_cell_size = 5
+    spc_run_length = 7          # points in a run or trend that signal (Making Data Count: 7)
+    session_hours = 8           # a dashboard sign-in lasts this long
     pseudonym_key_file = "/etc/tilannekuva/pseudonym.key"   # or pseudonym_key = "..."
 """
 
@@ -21,6 +23,8 @@ from .errors import TilannekuvaError
 ENV_PREFIX = "TILANNEKUVA_"
 DEFAULT_DATABASE = "tilannekuva.duckdb"
 DEFAULT_MIN_CELL_SIZE = 5
+DEFAULT_SPC_RUN_LENGTH = 7
+DEFAULT_SESSION_HOURS = 8.0
 MIN_KEY_LENGTH = 16
 
 
@@ -33,6 +37,8 @@ class Settings:
     database: Path
     min_cell_size: int
     pseudonym_key: bytes | None
+    spc_run_length: int = DEFAULT_SPC_RUN_LENGTH
+    session_hours: float = DEFAULT_SESSION_HOURS
 
     def require_pseudonym_key(self) -> bytes:
         if self.pseudonym_key is None:
@@ -77,14 +83,23 @@ def _key(file: dict) -> bytes | None:
     return raw.encode("utf-8")
 
 
+def _number(file: dict, name: str, kind: type, default, least) -> int | float:
+    raw = os.environ.get(f"{ENV_PREFIX}{name.upper()}") or file.get(name)
+    try:
+        value = kind(raw) if raw is not None else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+    if value < least:
+        raise ConfigError(f"{name} must be at least {least}.")
+    return value
+
+
 def load_settings() -> Settings:
     file = _file_settings()
-    min_cell = os.environ.get(f"{ENV_PREFIX}MIN_CELL_SIZE") or file.get("min_cell_size")
-    try:
-        min_cell_size = int(min_cell) if min_cell is not None else DEFAULT_MIN_CELL_SIZE
-    except ValueError:
-        raise ConfigError(f"min_cell_size must be a whole number, not {min_cell!r}.") from None
-    if min_cell_size < 1:
-        raise ConfigError("min_cell_size must be at least 1.")
     database = os.environ.get(f"{ENV_PREFIX}DATABASE") or file.get("database") or DEFAULT_DATABASE
-    return Settings(database=Path(database), min_cell_size=min_cell_size, pseudonym_key=_key(file))
+    return Settings(
+        database=Path(database),
+        min_cell_size=_number(file, "min_cell_size", int, DEFAULT_MIN_CELL_SIZE, 1),
+        pseudonym_key=_key(file),
+        spc_run_length=_number(file, "spc_run_length", int, DEFAULT_SPC_RUN_LENGTH, 2),
+        session_hours=_number(file, "session_hours", float, DEFAULT_SESSION_HOURS, 0.01))

@@ -47,6 +47,8 @@ from dataclasses import dataclass
 LIMIT_FACTOR = 2.66
 RUN_LENGTH = 7
 MIN_POINTS = 15
+#: The special-cause rules, in the order above.
+RULES = ("outside", "shift", "trend", "near_limits")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ mark, so Excel opens Finnish and Swedish letters correctly; Excel files are .xls
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -25,3 +26,21 @@ def write_table(rows: pd.DataFrame, path: Path, sheet: str = "tilannekuva") -> P
     else:
         rows.to_excel(path, index=False, sheet_name=sheet[:31])
     return path
+
+
+#: Formats a table can be downloaded in from the dashboard and the API, with their media types.
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def table_bytes(rows: pd.DataFrame, fmt: str, sheet: str = "tilannekuva") -> bytes:
+    """The table as a downloadable file in `fmt` (csv or xlsx), encoded as `write_table` does."""
+    if fmt == "csv":
+        return rows.to_csv(index=False).encode("utf-8-sig")
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        rows.to_excel(buffer, index=False, sheet_name=sheet[:31])
+        return buffer.getvalue()
+    raise TilannekuvaError(f"Unknown download format {fmt!r}; use csv or xlsx.")

@@ -1,0 +1,283 @@
+"""The versioned JSON API, /api/v1: the figures of the pages for the county's BI tools and data
+warehouse. Every route reads `Figures` (the pages' one code path) and needs a bearer token
+from POST /api/v1/token; the OpenAPI document is at /api/v1/openapi.json.
+
+A request the figures cannot answer as asked (an unknown indicator, a filter the indicator
+lacks, a malformed month) is a 400 with the reason in `detail`; a role without the right to
+a person-level list gets 403, and the refusal is in the audit log.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from pydantic import BaseModel
+
+from ..errors import TilannekuvaError
+from ..indicators.registry import REGISTRY, get
+from ..privacy.audit import latest
+from ..rules import local_date
+from .accounts import User, authenticate, open_session
+from .auth import api_user
+from .figures import FILTER_DIMENSIONS, Figures, Series
+from .i18n import Translator
+from .labels import value_labels
+from .params import make_view
+from .person_lists import overdue_for
+from .roles import NotEntitled
+
+router = APIRouter(prefix="/api/v1")
+
+Language = Annotated[Literal["fi", "sv", "en"], Query(description="Language of names.")]
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                                    description="First or last month, YYYY-MM.")]
+Grain = Annotated[Literal["month", "quarter", "year"], Query()]
+Values = Annotated[list[str], Query()]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+
+
+class IndicatorInfo(BaseModel):
+    id: str
+    name: str
+    definition: str
+    group: str
+    unit: str
+    better: str | None
+    target: float | None
+    measure: str
+    snapshot: bool
+    dimensions: list[str]
+    legal_basis: str
+    rules: list[str]
+
+
+class Row(BaseModel):
+    indicator: str
+    period: str
+    dimensions: dict[str, str | None]
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    suppressed: bool
+
+
+class Point(BaseModel):
+    period: str
+    value: float
+    rules: list[str]
+
+
+class SeriesOut(BaseModel):
+    indicator: IndicatorInfo
+    unavailable_filters: list[str]
+    latest: list[Row]
+    reading: str | None
+    assurance: str | None
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    points: list[Point]
+    rows: list[Row]
+
+
+class OverdueRow(BaseModel):
+    wait_kind: str
+    record_id: str
+    person_id: str
+    unit: str
+    service_area: str | None
+    rule: str
+    start_date: date
+    due_date: date
+    days_over: int
+    age_band: str | None
+    municipality: str | None
+
+
+class OverdueOut(BaseModel):
+    as_of: date
+    within_days: int
+    units: list[str]
+    rows: list[OverdueRow]
+
+
+class AuditEntry(BaseModel):
+    entry_id: int
+    logged_at: datetime
+    user_name: str
+    action: str
+    scope: str
+    rows: int
+
+
+def _figures(request: Request) -> Figures:
+    return request.app.state.figures
+
+
+def _clean(value):
+    """A pandas cell as JSON: missing values (NA, NaN) as null."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def indicator_info(indicator, language: str) -> IndicatorInfo:
+    return IndicatorInfo(
+        id=indicator.id, name=getattr(indicator.names, language),
+        definition=getattr(indicator.definition, language),
+        group=indicator.group, unit=indicator.unit, better=indicator.better,
+        target=indicator.target, measure=indicator.measure.kind, snapshot=indicator.snapshot,
+        dimensions=list(indicator.dimensions), legal_basis=indicator.legal_basis,
+        rules=list(indicator.rules))
+
+
+def rows_out(frame) -> list[Row]:
+    fixed = {"indicator", "period", "numerator", "denominator", "value", "suppressed"}
+    out = []
+    for record in frame.astype(object).to_dict("records"):
+        out.append(Row(indicator=record["indicator"], period=record["period"],
+                       dimensions={k: _clean(v) for k, v in record.items() if k not in fixed},
+                       numerator=_clean(record["numerator"]),
+                       denominator=_clean(record["denominator"]),
+                       value=_clean(record["value"]), suppressed=bool(record["suppressed"])))
+    return out
+
+
+def series_out(series: Series, language: str) -> SeriesOut:
+    chart = series.chart
+    points = [Point(period=p, value=pt.value, rules=list(pt.rules))
+              for p, pt in zip(series.chart_periods, chart.points if chart else (), strict=True)]
+    return SeriesOut(
+        indicator=indicator_info(series.indicator, language),
+        unavailable_filters=list(series.unavailable), latest=rows_out(series.latest),
+        reading=chart.reading if chart else None, assurance=chart.assurance if chart else None,
+        mean=chart.mean if chart else None, lower_limit=chart.lower if chart else None,
+        upper_limit=chart.upper if chart else None, points=points,
+        rows=rows_out(series.rows))
+
+
+def _bad_request(call):
+    try:
+        return call()
+    except TilannekuvaError as error:
+        raise HTTPException(400, str(error)) from None
+
+
+@router.post("/token", response_model=Token, tags=["sign-in"])
+def token(request: Request, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> Token:
+    """Exchange a user name and password (form fields, as OAuth2's password flow) for a bearer
+    token that lasts the configured session length."""
+    figures = _figures(request)
+    con = figures.cursor()
+    try:
+        user = authenticate(con, username, password)
+        if user is None:
+            raise HTTPException(401, "Unknown user name or wrong password.")
+        value, expires = open_session(con, user, request.app.state.settings.session_hours)
+    finally:
+        con.close()
+    return Token(access_token=value, expires_at=expires)
+
+
+@router.get("/indicators", response_model=list[IndicatorInfo], tags=["indicators"])
+def indicators(user: Annotated[User, Depends(api_user)], lang: Language = "fi"):
+    """Every indicator of the registry with its metadata."""
+    return [indicator_info(i, lang) for i in REGISTRY.values()]
+
+
+@router.get("/indicators/{indicator_id}", response_model=IndicatorInfo, tags=["indicators"])
+def indicator(indicator_id: str, user: Annotated[User, Depends(api_user)],
+              lang: Language = "fi"):
+    if indicator_id not in REGISTRY:
+        raise HTTPException(404, f"No indicator {indicator_id!r}.")
+    return indicator_info(get(indicator_id), lang)
+
+
+def _filters(request: Request) -> dict[str, list[str]]:
+    return {name: [v for v in request.query_params.getlist(name) if v]
+            for name in FILTER_DIMENSIONS}
+
+
+@router.get("/indicators/{indicator_id}/values", response_model=list[Row],
+            tags=["indicators"])
+def values(request: Request, indicator_id: str, user: Annotated[User, Depends(api_user)],
+           start: Month = None, end: Month = None, grain: Grain = "month",
+           by: Values = [], municipality: Values = [], service_area: Values = [],  # noqa: B006
+           unit: Values = [], profession: Values = [], contact_type: Values = [],  # noqa: B006
+           age_band: Values = []):  # noqa: B006
+    """The indicator's long output for the period range, broken down by the `by` dimensions,
+    filtered by the filter parameters; small counts suppressed."""
+    if indicator_id not in REGISTRY:
+        raise HTTPException(404, f"No indicator {indicator_id!r}.")
+    figures = _figures(request)
+    return _bad_request(lambda: rows_out(figures.values(
+        indicator_id, make_view(figures, start, end, grain, _filters(request)),
+        tuple(dict.fromkeys(by)))))
+
+
+@router.get("/overview", response_model=list[SeriesOut], tags=["indicators"])
+def overview(request: Request, user: Annotated[User, Depends(api_user)],
+             group: str | None = None, start: Month = None, end: Month = None,
+             grain: Grain = "month", lang: Language = "fi",
+             municipality: Values = [], service_area: Values = [],  # noqa: B006
+             unit: Values = [], profession: Values = [], contact_type: Values = [],  # noqa: B006
+             age_band: Values = []):  # noqa: B006
+    """Each indicator (of a `group`, e.g. access or t3, or all) over the period range: its
+    rows, latest value and the XmR chart's reading (see docs/spc.md)."""
+    figures = _figures(request)
+    view = _bad_request(lambda: make_view(figures, start, end, grain, _filters(request)))
+    return [series_out(s, lang) for s in figures.overview(view, group)]
+
+
+@router.get("/filters", tags=["indicators"])
+def filters(request: Request, user: Annotated[User, Depends(api_user)],
+            lang: Language = "fi") -> dict[str, list[dict[str, str]]]:
+    """The values each filter can take, with their names in the language."""
+    figures = _figures(request)
+    labels = value_labels(figures, Translator(lang))
+    return {name: [{"value": v, "label": labels(name, v)} for v in found]
+            for name, found in figures.options().items()}
+
+
+@router.get("/overdue", response_model=OverdueOut, tags=["person-level"])
+def overdue(request: Request, user: Annotated[User, Depends(api_user)],
+            unit: Values = [],  # noqa: B006
+            within: Annotated[int, Query(ge=0, le=365)] = 0,
+            as_of: date | None = None):
+    """People past (or within `within` days of) their deadline who have not received the care,
+    for the caller's own units only (supervisors). Every call is audited; refusals too."""
+    figures = _figures(request)
+    day = as_of or figures.default_as_of(local_date(datetime.now().astimezone()))
+    try:
+        units, rows = overdue_for(figures, user, unit or None, day, within, "api")
+    except NotEntitled as refusal:
+        raise HTTPException(403, str(refusal)) from None
+    return OverdueOut(as_of=day, within_days=within, units=units,
+                      rows=[OverdueRow(**{k: _clean(v) for k, v in r.items()})
+                            for r in rows.astype(object).to_dict("records")])
+
+
+@router.get("/audit", response_model=list[AuditEntry], tags=["administration"])
+def audit(request: Request, user: Annotated[User, Depends(api_user)],
+          limit: Annotated[int, Query(ge=1, le=10_000)] = 200):
+    """The newest audit-log entries (administrators only)."""
+    if not user.role.administers:
+        raise HTTPException(403, "Only an administrator reads the audit log.")
+    con = _figures(request).cursor()
+    try:
+        return latest(con, limit).to_dict("records")
+    finally:
+        con.close()
+

@@ -1,0 +1,74 @@
+"""The web application: the dashboard's pages, the JSON API under /api/v1 and the static files
+(styles only; there is no script and no chart library to fetch), served over one county
+database by `tilannekuva serve`.
+
+The OpenAPI document is at /api/v1/openapi.json. FastAPI's interactive documentation pages
+are turned off: they load their scripts from a CDN, and hospital networks are closed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..config import Settings
+from ..errors import TilannekuvaError
+from ..store import create_tables
+from . import accounts
+from .api import router as api_router
+from .auth import SignInRequired, user_of
+from .figures import Figures
+from .pages import STATIC, render
+from .pages import router as page_router
+
+
+def open_county(path: Path) -> duckdb.DuckDBPyConnection:
+    """The county database, opened for the server (read-write: the audit log, users and
+    sessions live in it). A missing file is an error, never a new empty county."""
+    if not path.exists():
+        raise TilannekuvaError(
+            f"County database {path} not found. Create one with `tilannekuva import` or "
+            "`tilannekuva synth`, or point at it with --db or TILANNEKUVA_DATABASE.")
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as error:
+        raise TilannekuvaError(f"Cannot open {path}: {error}. Is another Tilannekuva process "
+                               "(a server or an import) using it?") from None
+    create_tables(con)
+    accounts.create_tables(con)
+    return con
+
+
+def create_app(path: Path, settings: Settings) -> FastAPI:
+    figures = Figures(open_county(path), settings.min_cell_size, settings.spc_run_length)
+    app = FastAPI(title="Tilannekuva API", version=__version__,
+                  description="Figures of a wellbeing services county's situation picture. "
+                              "Sign in with POST /api/v1/token.",
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
+    app.state.figures = figures
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=STATIC),
+              name="static")
+    app.include_router(api_router)
+    app.include_router(page_router)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, error: SignInRequired):
+        return RedirectResponse("/login?" + urlencode({"next": str(error)}), status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        if request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, error)
+        return render(request, "error.html", user_of(request), status=error.status_code,
+                      reason=error.detail)
+
+    return app

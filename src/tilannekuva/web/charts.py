@@ -1,0 +1,94 @@
+"""Charts drawn on the server as inline SVG: no chart library, no script, nothing fetched from
+outside (hospital networks are closed), and the same picture on the page, in print and in the
+PDF report. Every chart is paired with a table of its numbers on the page; the SVG itself is
+`role="img"` with a title and a description a screen reader reads.
+
+An XmR chart shows the values as a line, the mean as a solid line, the process limits as
+dashed lines and the target, when there is one, as a dotted line. Points that are part of a
+special cause are drawn larger and marked by shape as well as colour (WCAG 1.4.1): a square
+for the better side, a triangle for the worse side, a diamond when the indicator has no better
+direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from ..reports.spc import Chart
+
+#: Colours with at least 3:1 contrast against white (WCAG 1.4.11 for graphics).
+LINE, MEAN, LIMIT, TARGET = "#4a4a4a", "#1f5f9e", "#6b6b6b", "#7a3b00"
+BETTER, WORSE, NEUTRAL = "#1f5f9e", "#b34700", "#6b3fa0"
+
+
+def _scale(lo: float, hi: float, size: float, pad: float, invert: bool = False):
+    span = hi - lo or 1.0
+
+    def to(value: float) -> float:
+        share = (value - lo) / span
+        return pad + (1 - share if invert else share) * (size - 2 * pad)
+    return to
+
+
+def _marker(x: float, y: float, side_is_better: bool | None) -> str:
+    if side_is_better is None:
+        colour = NEUTRAL
+        return (f'<path d="M{x:.1f} {y - 5:.1f}L{x + 5:.1f} {y:.1f}L{x:.1f} {y + 5:.1f}'
+                f'L{x - 5:.1f} {y:.1f}Z" fill="{colour}"/>')
+    if side_is_better:
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{BETTER}"/>'
+    return (f'<path d="M{x:.1f} {y - 5:.1f}L{x + 5:.1f} {y + 4:.1f}L{x - 5:.1f} {y + 4:.1f}Z" '
+            f'fill="{WORSE}"/>')
+
+
+def xmr_svg(labels: Sequence[str], chart: Chart | None, better: str | None,
+            target: float | None, title: str, description: str, width: int = 640,
+            height: int = 200, axis: bool = True,
+            number: Callable[[float], str] = "{:.3g}".format) -> Markup:
+    """The chart as SVG markup. `labels` name the points (periods), in the chart's order;
+    `number` formats the axis values as the page formats figures."""
+    points = chart.points if chart else ()
+    if not points:
+        return Markup("")
+    values = [p.value for p in points]
+    lines = [v for v in (chart.mean, chart.lower, chart.upper, target) if v is not None]
+    lo, hi = min(values + lines), max(values + lines)
+    left = 48 if axis else 4
+    x = _scale(0, max(len(values) - 1, 1), width - left + 4, 8)
+    y = _scale(lo, hi, height - (14 if axis else 0), 8, invert=True)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
+             f'<title>{escape(title)}</title><desc>{escape(description)}</desc>']
+
+    def hline(value: float | None, colour: str, dash: str) -> None:
+        if value is not None:
+            parts.append(f'<line x1="{left}" x2="{width - 4}" y1="{y(value):.1f}" '
+                         f'y2="{y(value):.1f}" stroke="{colour}" stroke-dasharray="{dash}"/>')
+
+    hline(chart.mean, MEAN, "0")
+    hline(chart.lower, LIMIT, "6 4")
+    hline(chart.upper, LIMIT, "6 4")
+    hline(target, TARGET, "2 3")
+    path = " ".join(f"{'M' if i == 0 else 'L'}{left + x(i) - 4:.1f} {y(v):.1f}"
+                    for i, v in enumerate(values))
+    parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="1.5"/>')
+    good = {"higher": 1, "lower": -1}.get(better or "")
+    for i, point in enumerate(points):
+        cx, cy = left + x(i) - 4, y(point.value)
+        if point.rules:
+            parts.append(_marker(cx, cy, None if good is None else point.side == good))
+        else:
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{LINE}"/>')
+    if axis:
+        for value in (lo, hi):
+            parts.append(f'<text x="2" y="{y(value) + 4:.1f}" font-size="11" '
+                         f'fill="{LINE}">{escape(number(value))}</text>')
+        for i in (0, len(labels) - 1):
+            anchor = "start" if i == 0 else "end"
+            parts.append(f'<text x="{left + x(i) - 4:.1f}" y="{height - 1}" font-size="11" '
+                         f'text-anchor="{anchor}" fill="{LINE}">{escape(labels[i])}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,328 @@
+"""The dashboard's pages: server-rendered HTML (Jinja2 templates in `templates/`) over the same
+`Figures` the API serialises. Filters are plain GET forms, so the whole state of a page is in
+its URL and a view can be bookmarked and sent; no page needs a script to work.
+
+Pages:
+
+- `/` overview: every registry indicator's latest value, target, trend and SPC reading;
+- `/capability/<group>`: the indicators of one capability (access, t3) with the filters;
+- `/indicator/<id>`: one indicator's XmR chart, its numbers and a breakdown of the latest
+  period by a dimension, each row a link that narrows the view to that value (the drill);
+- `/overdue`: the person-level overdue list, for entitled roles and their own units;
+- `/report` and `/report.pdf`: the printable monthly report;
+- `/audit`: the audit log, for administrators;
+- `/export/<table>.<csv|xlsx>`: any table of these pages as a download.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ..errors import TilannekuvaError
+from ..indicators.engine import IndicatorError, period_start
+from ..indicators.registry import REGISTRY, get
+from ..privacy.audit import latest
+from ..reports.tables import DOWNLOAD_TYPES, table_bytes
+from ..rules import local_date
+from .accounts import User, authenticate, close_session, open_session
+from .auth import LANGUAGE_COOKIE, SESSION_COOKIE, page_user, safe_next, token_of
+from .charts import xmr_svg
+from .figures import FILTER_DIMENSIONS, Figures, Series, View
+from .i18n import LANGUAGES, Translator
+from .labels import value_labels
+from .params import query_string, view_from_query, with_filter
+from .person_lists import overdue_for
+from .roles import NotEntitled
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC = Path(__file__).parent / "static"
+GROUPS = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
+YEAR = 365 * 24 * 3600
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def _figures(request: Request) -> Figures:
+    return request.app.state.figures
+
+
+def translator(request: Request) -> Translator:
+    return Translator(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def render(request: Request, template: str, user: User | None, status: int = 200,
+           **context) -> HTMLResponse:
+    t = translator(request)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return templates.TemplateResponse(request, template, {
+        "t": t, "user": user, "languages": LANGUAGES, "here": here, "groups": GROUPS,
+        "label": value_labels(_figures(request), t),
+        "chart": lambda *args, unit="count", **kw: xmr_svg(
+            *args, number=lambda v: t.number(v, unit), **kw),
+        "text": lambda names: getattr(names, t.language),
+        "records": records,
+        **context}, status_code=status)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows of a result as dicts for a template, missing values (NA) as None."""
+    if frame is None or frame.empty:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _view(request: Request) -> View:
+    try:
+        return view_from_query(_figures(request), request.query_params)
+    except IndicatorError as error:
+        raise HTTPException(400, str(error)) from None
+
+
+# --- signing in, out, and the language -------------------------------------------------------
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", None, next=safe_next(next), failed=False)
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form()],
+          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    figures = _figures(request)
+    con = figures.cursor()
+    try:
+        user = authenticate(con, username, password)
+        if user is None:
+            return render(request, "login.html", None, status=401, next=safe_next(next),
+                          failed=True)
+        token, expires = open_session(con, user, request.app.state.settings.session_hours)
+    finally:
+        con.close()
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, expires=expires, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    con = _figures(request).cursor()
+    try:
+        close_session(con, token_of(request))
+    finally:
+        con.close()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/language")
+def language(lang: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    """Switches the language; the choice is kept in a cookie for a year."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=YEAR, samesite="lax")
+    return response
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+@router.get("/")
+def overview_page(request: Request, user: PageUser) -> HTMLResponse:
+    view = _view(request)
+    view = View(view.start, view.end, view.grain)
+    return render(request, "overview.html", user, view=view, qs=query_string(view),
+                  series=_figures(request).overview(view))
+
+
+@router.get("/spc")
+def spc_help(request: Request, user: PageUser) -> HTMLResponse:
+    """How to read the SPC charts: the rules, exactly as applied, in the reader's language."""
+    return render(request, "spc.html", user,
+                  run_length=request.app.state.settings.spc_run_length)
+
+
+@router.get("/capability/{group}")
+def capability_page(request: Request, group: str, user: PageUser) -> HTMLResponse:
+    if group not in GROUPS:
+        raise HTTPException(404, f"No capability {group!r}.")
+    figures = _figures(request)
+    view = _view(request)
+    return render(request, "capability.html", user, group=group, view=view,
+                  qs=query_string(view), options=figures.options(),
+                  filter_dimensions=FILTER_DIMENSIONS, selected=dict(view.filters),
+                  series=figures.overview(view, group))
+
+
+def _latest_period(view: View) -> View:
+    return View(max(view.start, period_start(view.end, view.grain)), view.end, view.grain,
+                view.filters)
+
+
+def breakdown(figures: Figures, indicator_id: str, view: View, by: str) -> pd.DataFrame:
+    """The indicator in the view's last period, one row per value of `by`."""
+    return figures.values(indicator_id, _latest_period(view), (by,))
+
+
+@router.get("/indicator/{indicator_id}")
+def indicator_page(request: Request, indicator_id: str, user: PageUser,
+                   by: str = "unit") -> HTMLResponse:
+    if indicator_id not in REGISTRY:
+        raise HTTPException(404, f"No indicator {indicator_id!r}.")
+    figures = _figures(request)
+    indicator = get(indicator_id)
+    view = _view(request)
+    series = figures.series(indicator_id, view)
+    dimensions = [d for d in indicator.dimensions if d not in indicator.fixed_dimensions]
+    by = by if by in dimensions else None
+    rows = None
+    if by and not series.unavailable:
+        try:
+            rows = breakdown(figures, indicator_id, view, by)
+        except IndicatorError as error:
+            raise HTTPException(400, str(error)) from None
+    drill = {value: "/capability/" + indicator.group + "?" + query_string(
+        with_filter(view, by, value)) for value in (rows[by] if rows is not None else [])
+        if by in FILTER_DIMENSIONS}
+    return render(request, "indicator.html", user, view=view, qs=query_string(view),
+                  series=series, indicator=indicator, by=by, dimensions=dimensions,
+                  breakdown=rows, drill=drill, breakdown_period=_latest_period(view))
+
+
+def _today() -> date:
+    return local_date(datetime.now().astimezone())
+
+
+@router.get("/overdue")
+def overdue_page(request: Request, user: PageUser, within: int = 0,
+                 as_of: date | None = None) -> HTMLResponse:
+    figures = _figures(request)
+    asked = [u for u in request.query_params.getlist("unit") if u] or None
+    day = as_of or figures.default_as_of(_today())
+    if not 0 <= within <= 365:
+        raise HTTPException(400, "within must be between 0 and 365 days.")
+    try:
+        units, rows = overdue_for(figures, user, asked, day, within, "page")
+    except NotEntitled as refusal:
+        return render(request, "refused.html", user, status=403, reason=str(refusal))
+    return render(request, "overdue.html", user, rows=rows, units=units, as_of=day,
+                  within=within, qs=request.url.query)
+
+
+def _report_view(figures: Figures, month: str | None) -> View:
+    """The 24 months ending with the report's month (default: the last complete month)."""
+    default = figures.default_view()
+    if not month:
+        return default
+    try:
+        end = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise HTTPException(400, "month must be written YYYY-MM.") from None
+    end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    for _ in range(23):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return View(start, end)
+
+
+@router.get("/report")
+def report_page(request: Request, user: PageUser, month: str | None = None) -> HTMLResponse:
+    figures = _figures(request)
+    view = _report_view(figures, month)
+    return render(request, "report.html", user, view=view, month=f"{view.end:%Y-%m}",
+                  series=figures.overview(view), pdf=False)
+
+
+def _packaged_files(url: str, *args, **kwargs):
+    """WeasyPrint's fetcher for the report: the style sheet is read from the package, never
+    over the network (and never from the server itself, mid-request)."""
+    from weasyprint.urls import URLFetcherResponse
+
+    path = urlsplit(url).path
+    if not path.startswith("/static/"):
+        raise ValueError(f"the report links to {url}, which is not a packaged file")
+    body = (STATIC / Path(path).name).read_bytes()
+    return URLFetcherResponse(url, body=body, headers={"Content-Type": "text/css"})
+
+
+@router.get("/report.pdf")
+def report_pdf(request: Request, user: PageUser, month: str | None = None) -> Response:
+    from weasyprint import HTML
+
+    page = report_page(request, user, month)
+    month = f"{_report_view(_figures(request), month).end:%Y-%m}"
+    pdf = HTML(string=page.body.decode("utf-8"), base_url=str(request.base_url),
+               url_fetcher=_packaged_files).write_pdf()
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="tilannekuva-{month}.pdf"'})
+
+
+@router.get("/audit")
+def audit_page(request: Request, user: PageUser) -> HTMLResponse:
+    if not user.role.administers:
+        return render(request, "refused.html", user, status=403,
+                      reason=translator(request)("audit.refused"))
+    con = _figures(request).cursor()
+    try:
+        entries = latest(con, 500)
+    finally:
+        con.close()
+    return render(request, "audit.html", user, entries=entries)
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+def _download(rows: pd.DataFrame, name: str, fmt: str) -> Response:
+    try:
+        body = table_bytes(rows, fmt, name)
+    except TilannekuvaError as error:
+        raise HTTPException(404, str(error)) from None
+    return Response(body, media_type=DOWNLOAD_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="tilannekuva-{name}.{fmt}"'})
+
+
+@router.get("/export/{table}.{fmt}")
+def export(request: Request, table: str, fmt: str, user: PageUser) -> Response:
+    """Any table of the pages as CSV (UTF-8 with BOM, for Excel) or Excel, in the API's long
+    shape: indicator, period, dimensions, numerator, denominator, value, suppressed."""
+    figures = _figures(request)
+    params = request.query_params
+    if fmt not in DOWNLOAD_TYPES:
+        raise HTTPException(404, f"Unknown download format {fmt!r}; use csv or xlsx.")
+    if table == "overdue":
+        day = date.fromisoformat(params["as_of"]) if params.get("as_of") else \
+            figures.default_as_of(_today())
+        asked = [u for u in params.getlist("unit") if u] or None
+        try:
+            _, rows = overdue_for(figures, user, asked, day, int(params.get("within", 0)),
+                                  "download")
+        except NotEntitled as refusal:
+            raise HTTPException(403, str(refusal)) from None
+        return _download(rows, "overdue", fmt)
+    view = _view(request)
+    try:
+        if table == "overview":
+            group = params.get("group")
+            series: list[Series] = figures.overview(view, group if group in GROUPS else None)
+            rows = pd.concat([s.rows for s in series if not s.rows.empty], ignore_index=True)
+        elif table in ("values", "breakdown"):
+            indicator_id = params.get("indicator", "")
+            if indicator_id not in REGISTRY:
+                raise HTTPException(404, f"No indicator {indicator_id!r}.")
+            by = tuple(b for b in params.getlist("by") if b)
+            rows = (figures.values(indicator_id, view, by) if table == "values" else
+                    breakdown(figures, indicator_id, view, by[0] if by else "unit"))
+        else:
+            raise HTTPException(404, f"No table {table!r} to download.")
+    except IndicatorError as error:
+        raise HTTPException(400, str(error)) from None
+    return _download(rows, table, fmt)

@@ -1,0 +1,324 @@
+"""The dashboard and the API in-process (FastAPI's TestClient) over the hand-worked county of
+`web_county`: sign-in and sessions, the figures on the pages against the API and the hand-worked
+values, filters in the URL, languages, the overdue list's entitlement and audit, downloads and
+the monthly report. The same flows in a real browser are in test_web_browser.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import web_county
+from fastapi.testclient import TestClient
+
+from tilannekuva.config import Settings
+from tilannekuva.web.app import create_app
+
+MARCH = "start=2025-03&end=2025-03"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return web_county.build(tmp_path_factory.mktemp("web") / "county.duckdb")
+
+
+@pytest.fixture(scope="module")
+def app(db):
+    return create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None))
+
+
+def client_for(app, user: str | None, language: str = "en") -> TestClient:
+    client = TestClient(app)
+    client.cookies.set("tilannekuva_lang", language)
+    if user:
+        response = client.post("/login", data={"username": user,
+                                                "password": web_county.password(user)},
+                               follow_redirects=False)
+        assert response.status_code == 303, response.text
+    return client
+
+
+def api_token(app, user: str) -> dict[str, str]:
+    response = TestClient(app).post("/api/v1/token", data={
+        "username": user, "password": web_county.password(user)})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def figure_of(html: str, indicator: str) -> tuple[str, str]:
+    """(shown text, data-value) of the indicator's latest value in a summary table."""
+    row = re.search(rf'<tr id="row-{indicator}".*?</tr>', html, re.S).group()
+    found = re.search(r'<td class="num latest">\s*<span class="figure" data-value="([^"]+)">'
+                      r'([^<]+)</span>', row)
+    return found[2], found[1]
+
+
+def query(app, sql: str) -> list[tuple]:
+    """Reads the county database through the server's own connection (DuckDB allows one
+    configuration per file and process)."""
+    con = app.state.figures.cursor()
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def audit_rows(app) -> list[tuple]:
+    return query(app, "SELECT user_name, action, scope, rows FROM audit_log ORDER BY entry_id")
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+def test_pages_and_api_need_a_signed_in_user(app):
+    anonymous = client_for(app, None)
+    response = anonymous.get("/capability/access?unit=A", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fcapability%2Faccess%3Funit%3DA"
+    assert anonymous.get("/api/v1/indicators").status_code == 401
+    assert anonymous.get("/export/overview.csv", follow_redirects=False).status_code == 303
+
+
+def test_a_wrong_password_is_refused_and_the_stored_password_is_a_hash(app, db):
+    response = TestClient(app).post("/login", data={"username": "johtaja", "password": "nope"})
+    assert response.status_code == 401
+    assert "wrong password" in response.text or "salasana" in response.text
+    assert TestClient(app).post("/api/v1/token", data={
+        "username": "nobody", "password": "password-nobody"}).status_code == 401
+    stored = query(app, "SELECT password_hash FROM web_users WHERE user_name = 'johtaja'")[0][0]
+    assert stored.startswith("$argon2id$") and "password-johtaja" not in stored
+
+
+def test_signing_out_ends_the_session(app):
+    client = client_for(app, "johtaja")
+    assert client.get("/", follow_redirects=False).status_code == 200
+    client.post("/logout", follow_redirects=False)
+    token = client.cookies.get("tilannekuva_session")
+    assert token is None
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_session_expires(tmp_path):
+    db = web_county.build(tmp_path / "county.duckdb")
+    short = create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None,
+                                    session_hours=-1.0))
+    client = client_for(short, "johtaja")
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+# --- figures: page = API = hand-worked -------------------------------------------------------
+
+def test_the_overview_shows_the_hand_worked_county_figure_and_the_api_the_same(app):
+    html = client_for(app, "johtaja").get("/").text
+    shown, raw = figure_of(html, "primary_care_within_deadline")
+    assert shown == "75.0%"  # English: no space before the percent sign
+    api = TestClient(app).get("/api/v1/overview", params={"lang": "en"},
+                              headers=api_token(app, "johtaja")).json()
+    item = next(s for s in api if s["indicator"]["id"] == "primary_care_within_deadline")
+    assert item["latest"][0]["period"] == "2025-03"
+    assert (item["latest"][0]["numerator"], item["latest"][0]["denominator"]) == (6, 8)
+    assert float(raw) == item["latest"][0]["value"] == 0.75
+
+
+def test_a_unit_filter_in_the_url_narrows_every_figure(app):
+    client = client_for(app, "johtaja", "fi")
+    html = client.get(f"/capability/access?{MARCH}&unit=A").text
+    # Finnish: a decimal comma and a no-break space before the percent sign.
+    assert figure_of(html, "primary_care_within_deadline")[0] == "66,7\xa0%"
+    values = TestClient(app).get(
+        "/api/v1/indicators/primary_care_within_deadline/values",
+        params={"start": "2025-03", "end": "2025-03", "unit": "A"},
+        headers=api_token(app, "johtaja")).json()
+    assert [(r["numerator"], r["denominator"]) for r in values] == [(4, 6)]
+    assert values[0]["value"] == pytest.approx(4 / 6)
+    median = figure_of(client.get(f"/capability/access?{MARCH}").text,
+                       "primary_care_wait_median")
+    assert median[0] == "7"
+
+
+def test_a_unit_below_the_minimum_count_is_hidden_on_the_page_and_in_the_api(app):
+    html = client_for(app, "johtaja").get(f"/capability/access?{MARCH}&unit=B").text
+    row = re.search(r'<tr id="row-primary_care_within_deadline".*?</tr>', html, re.S).group()
+    assert "hidden" in row and "data-value" not in row
+    values = TestClient(app).get(
+        "/api/v1/indicators/primary_care_within_deadline/values",
+        params={"start": "2025-03", "end": "2025-03", "unit": "B"},
+        headers=api_token(app, "johtaja")).json()
+    assert values == [{"indicator": "primary_care_within_deadline", "period": "2025-03",
+                       "dimensions": {}, "numerator": None, "denominator": None,
+                       "value": None, "suppressed": True}]
+
+
+def test_the_breakdown_by_unit_links_each_unit_to_its_filtered_view(app):
+    html = client_for(app, "johtaja").get(
+        f"/indicator/primary_care_within_deadline?{MARCH}&by=unit").text
+    row = re.search(r'<tr data-value-of="A">.*?</tr>', html, re.S).group()
+    assert "Asema A" in row and 'data-value="0.6666' in row
+    assert '/capability/access?start=2025-03&amp;end=2025-03&amp;grain=month&amp;unit=A' in row
+
+
+def test_an_indicator_without_the_filtered_dimension_says_so_instead_of_showing_all(app):
+    html = client_for(app, "johtaja").get("/capability/access?age_band=18–22&contact_type=phone"
+                                          ).text
+    row = re.search(r'<tr id="row-contact_assessed_within_deadline".*?</tr>', html, re.S).group()
+    assert "Not available with the filter" in row and "Contact type" in row
+
+
+def test_a_malformed_month_is_a_clear_error(app):
+    response = client_for(app, "johtaja").get("/capability/access?start=2025-13")
+    assert response.status_code == 400 and "YYYY-MM" in response.text
+    api = TestClient(app).get("/api/v1/overview", params={"start": "03/2025"},
+                              headers=api_token(app, "johtaja"))
+    assert api.status_code == 422
+
+
+# --- languages --------------------------------------------------------------------------------
+
+def test_the_language_switch_persists_and_changes_labels_and_indicator_names(app):
+    client = client_for(app, "johtaja", "fi")
+    assert "Yleiskuva" in client.get("/").text
+    response = client.post("/language", data={"lang": "sv", "next": "/capability/t3"},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/capability/t3"
+    client.cookies.set("tilannekuva_lang", response.cookies["tilannekuva_lang"])
+    html = client.get("/").text
+    assert '<html lang="sv">' in html and "Översikt" in html
+    assert "T3 – tredje lediga icke-brådskande mottagningstid" in html
+    assert client.post("/language", data={"lang": "sv", "next": "https://evil.example/"},
+                       follow_redirects=False).headers["location"] == "/"
+
+
+def test_the_catalogues_have_the_same_keys_and_every_key_the_templates_use():
+    import string
+    import tomllib
+
+    folder = Path("src/tilannekuva/web")
+    catalogues = {lang: tomllib.loads((folder / "messages" / f"{lang}.toml").read_text())
+                  for lang in ("fi", "sv", "en")}
+    assert catalogues["fi"].keys() == catalogues["sv"].keys() == catalogues["en"].keys()
+
+    def fields(text):
+        return {f[1] for f in string.Formatter().parse(text) if f[1]}
+    for key, text in catalogues["en"].items():
+        assert fields(catalogues["fi"][key]) == fields(catalogues["sv"][key]) == fields(text)
+    sources = "".join(p.read_text() for p in (folder / "templates").glob("*.html"))
+    sources += "".join(p.read_text() for p in folder.glob("*.py"))
+    used = set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", sources))
+    fixed = {key for key in used if not key.endswith((".", "_"))}
+    assert fixed and fixed <= catalogues["en"].keys(), fixed - catalogues["en"].keys()
+    # Keys the templates build from a prefix and a name the code knows.
+    from tilannekuva.indicators.dimensions import DIMENSIONS
+    from tilannekuva.indicators.overdue import wait_kinds
+    from tilannekuva.indicators.registry import REGISTRY
+    from tilannekuva.reports.spc import RULES
+    from tilannekuva.web.roles import ROLES
+    built = {f"role.{r}" for r in ROLES} | {f"dimension.{d}" for d in DIMENSIONS}
+    built |= {f"group.{i.group}" for i in REGISTRY.values()}
+    built |= {f"group.{i.group}.intro" for i in REGISTRY.values()}
+    built |= {f"wait_kind.{k}" for k in wait_kinds()} | {f"rule.{r}" for r in RULES}
+    built |= {f"spc.{r}" for r in ("improvement", "concern", "neither", "common_cause",
+                                   "too_few_points")}
+    built |= {f"assurance.{a}" for a in ("pass", "fail", "hit_and_miss")}
+    built |= {f"better.{b}" for b in ("higher", "lower", "none")}
+    built |= {f"grain.{g}" for g in ("month", "quarter", "year")}
+    built |= {f"language.{code}" for code in ("fi", "sv", "en")}
+    assert built <= catalogues["en"].keys(), built - catalogues["en"].keys()
+
+
+def test_nothing_is_loaded_from_outside_the_package():
+    folder = Path("src/tilannekuva/web")
+    for path in [*folder.glob("templates/*.html"), *folder.glob("static/*")]:
+        text = path.read_text()
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", text), path
+        assert "@import" not in text and "url(http" not in text, path
+
+
+# --- the overdue list: entitlement and audit -------------------------------------------------
+
+def test_a_supervisor_sees_their_own_units_list_and_each_view_is_audited(app, db):
+    before = len(audit_rows(app))
+    client = client_for(app, "esihenkilo_a")
+    html = client.get("/overdue?as_of=2025-03-31").text
+    assert "<th scope=\"row\">P9</th>" in html and "P10" not in html
+    assert re.search(r"<td class=\"num\">14</td>", html)
+    api = TestClient(app).get("/api/v1/overdue", params={"as_of": "2025-03-31"},
+                              headers=api_token(app, "esihenkilo_a")).json()
+    assert [(r["person_id"], r["days_over"], r["due_date"]) for r in api["rows"]] == [
+        ("P9", 14, "2025-03-17")]
+    entries = audit_rows(app)[before:]
+    assert [(u, a, r) for u, a, _, r in entries] == [
+        ("esihenkilo_a", "overdue_list", 1), ("esihenkilo_a", "overdue_list", 1)]
+    scope = json.loads(entries[0][2])
+    assert scope["units"] == ["A"] and scope["as_of"] == "2025-03-31"
+
+
+def test_another_units_list_is_refused_and_the_refusal_audited(app, db):
+    before = len(audit_rows(app))
+    client = client_for(app, "esihenkilo_a")
+    response = client.get("/overdue?unit=B&as_of=2025-03-31")
+    assert response.status_code == 403 and "P10" not in response.text
+    assert "not among the units you lead" in response.text
+    api = TestClient(app).get("/api/v1/overdue", params={"unit": "B"},
+                              headers=api_token(app, "esihenkilo_a"))
+    assert api.status_code == 403
+    assert client.get("/export/overdue.csv?unit=B").status_code == 403
+    director = client_for(app, "johtaja").get("/overdue")
+    assert director.status_code == 403
+    entries = audit_rows(app)[before:]
+    assert [(u, a, r) for u, a, _, r in entries] == [
+        ("esihenkilo_a", "overdue_list_refused", 0)] * 3 + [
+        ("johtaja", "overdue_list_refused", 0)]
+    assert json.loads(entries[0][2])["units"] == ["B"]
+
+
+def test_only_the_administrator_reads_the_audit_log(app):
+    assert client_for(app, "johtaja").get("/audit").status_code == 403
+    assert client_for(app, "yllapitaja").get("/audit").status_code == 200
+    assert TestClient(app).get("/api/v1/audit", headers=api_token(app, "johtaja")
+                               ).status_code == 403
+    entries = TestClient(app).get("/api/v1/audit", headers=api_token(app, "yllapitaja")).json()
+    assert isinstance(entries, list)
+
+
+# --- downloads and the monthly report --------------------------------------------------------
+
+def test_downloads_carry_the_same_figures_as_the_page(app):
+    client = client_for(app, "johtaja")
+    csv = client.get(f"/export/values.csv?{MARCH}&unit=A&indicator=primary_care_within_deadline")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads ä and ö right
+    rows = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    assert rows[["period", "numerator", "denominator"]].values.tolist() == [["2025-03", 4, 6]]
+    xlsx = client.get(f"/export/breakdown.xlsx?{MARCH}&indicator=primary_care_within_deadline"
+                      "&by=unit")
+    sheet = pd.read_excel(io.BytesIO(xlsx.content))
+    by_unit = {r.unit: (r.numerator, r.denominator, r.suppressed) for r in sheet.itertuples()}
+    assert by_unit["A"] == (4, 6, False)
+    assert by_unit["B"][2] and pd.isna(by_unit["B"][0])
+
+
+def test_the_monthly_report_is_html_and_pdf(app):
+    client = client_for(app, "johtaja")
+    html = client.get("/report?month=2025-03").text
+    assert "Monthly report 2025-03" in html and "75.0%" in html
+    pdf = client.get("/report.pdf?month=2025-03")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 5_000
+
+
+def test_the_openapi_document_lists_the_versioned_routes_and_no_pages(app):
+    document = TestClient(app).get("/api/v1/openapi.json").json()
+    assert set(document["paths"]) == {
+        "/api/v1/token", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
+        "/api/v1/indicators/{indicator_id}/values", "/api/v1/overview", "/api/v1/filters",
+        "/api/v1/overdue", "/api/v1/audit"}
+
+
+def test_the_default_window_ends_with_the_last_complete_month(app):
+    figures = app.state.figures
+    view = figures.default_view()
+    assert (view.start, view.end) == (date(2023, 4, 1), date(2025, 3, 31))

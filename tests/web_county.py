@@ -1,0 +1,65 @@
+"""The small county the web tests read, with every figure they check worked out by hand.
+
+Rules (docs/rules.md): from 2025-01-01, P5 gives people under 23 a primary-care visit within
+14 days of the care-needs assessment. Everyone here was born 2005-06-15 (19 on the assessment
+day, age band 18–22).
+
+- Unit A ("Asema A", municipality 272): P1–P6 assessed 2025-03-03 (due 2025-03-17). P1–P4
+  visited 2025-03-10 (7 days, in time), P5 and P6 on 2025-03-20 (17 days, late).
+  March 2025: 4 of 6 in time = 66.7 %.
+- Unit B ("Asema B", municipality 217): P7 and P8 assessed 2025-03-03, visited 2025-03-05
+  (2 days, in time): 2 of 2, but 2 people < the minimum count 5, so hidden.
+- The county: 6 of 8 in time = 75.0 %. Median wait: 2, 2, 7, 7, 7, 7, 17, 17 → 7 days.
+- Waiting past the deadline on 2025-03-31: P9 at unit A, assessed 2025-03-03, no visit,
+  due 2025-03-17: 14 days over. P10 at unit B, assessed 2025-03-10, due 2025-03-24: 7 over.
+- A phone contact on 2025-03-31 makes the data run to the end of March, so March is the
+  last complete month (the pages' default window ends there).
+
+Users (password "password-" + name): johtaja (director), esihenkilo_a (supervisor of A),
+esihenkilo_b (supervisor of B), yllapitaja (administrator).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from county import County
+
+from tilannekuva.store import open_store
+from tilannekuva.web import accounts
+
+USERS = (("johtaja", "director", ()), ("esihenkilo_a", "supervisor", ("A",)),
+         ("esihenkilo_b", "supervisor", ("B",)), ("yllapitaja", "administrator", ()))
+BORN = "2005-06-15"
+
+
+def password(user_name: str) -> str:
+    return f"password-{user_name}"
+
+
+def build(path: Path) -> Path:
+    county = County(path)
+    county.add("units", unit_id="A", name="Asema A", municipality="272")
+    county.add("units", unit_id="B", name="Asema B", municipality="217")
+    waits = [(n, "A", "272", "2025-03-03", "2025-03-10") for n in range(1, 5)]
+    waits += [(n, "A", "272", "2025-03-03", "2025-03-20") for n in (5, 6)]
+    waits += [(n, "B", "217", "2025-03-03", "2025-03-05") for n in (7, 8)]
+    waits += [(9, "A", "272", "2025-03-03", None), (10, "B", "217", "2025-03-10", None)]
+    for n, unit, municipality, assessed, visited in waits:
+        county.person(f"P{n}", born=BORN, municipality=municipality)
+        county.add("care_need_assessments", assessment_id=f"CA{n}", person_id=f"P{n}",
+                   unit_id=unit, assessed_at=f"{assessed} 09:00")
+        if visited:
+            county.add("visits", visit_id=f"V{n}", person_id=f"P{n}", assessment_id=f"CA{n}",
+                       unit_id=unit, start_at=f"{visited} 10:00", profession="nurse")
+    county.add("contacts", contact_id="C1", person_id="P1", unit_id="A",
+               contact_at="2025-03-31 12:00")
+    db = county.write()
+    con = open_store(db)
+    try:
+        accounts.create_tables(con)
+        for name, role, units in USERS:
+            accounts.add_user(con, name, password(name), role, units)
+    finally:
+        con.close()
+    return db
