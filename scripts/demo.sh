@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# One command for a newcomer: set up, generate the demo county, show its headline figures.
+# One command for a newcomer: set up, generate the demo county (headline figures and demo users
+# printed), then serve its dashboard on http://127.0.0.1:8000/ until Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/tilannekuva demo "$@"
+.venv/bin/tilannekuva demo --db demo/county.duckdb
+exec .venv/bin/tilannekuva serve --db demo/county.duckdb "$@"

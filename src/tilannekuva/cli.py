@@ -464,7 +464,7 @@ def serve(
 
     with user_errors():
         path = _database(db)
-        application = create_app(path, load_settings())
+        application = create_app(path, load_settings(), warm=True)
         console.print(f"Tilannekuva serves {path} at [bold]http://{host}:{port}/[/] "
                       "(API: /api/v1, OpenAPI: /api/v1/openapi.json). Ctrl+C stops.")
     uvicorn.run(application, host=host, port=port, log_level="warning")

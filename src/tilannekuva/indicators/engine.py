@@ -109,8 +109,9 @@ def check_dimensions(indicator: Indicator, query: Query) -> None:
             f"{', '.join(indicator.dimensions) or 'no dimensions'}.")
 
 
-def _aggregate(indicator: Indicator, src: Sources, query: Query) -> pd.DataFrame:
-    events = indicator.events(src)
+def _aggregate(indicator: Indicator, src: Sources, query: Query,
+               materialise: bool = False) -> pd.DataFrame:
+    events = src.cached(indicator.events) if materialise else indicator.events(src)
     events = events.filter(events.day >= query.start, events.day <= query.end)
     for name, values in query.filters:
         events = events.filter(events[name].isin(list(values)))
@@ -166,8 +167,14 @@ def _in_order(column: pd.Series) -> pd.Series:
 
 
 def compute(src: Sources, query: Query, min_cell_size: int,
-            progress: Callable[[str, int, int], None] | None = None) -> pd.DataFrame:
-    """The indicators of `query` in the long shape, small counts suppressed."""
+            progress: Callable[[str, int, int], None] | None = None,
+            materialise: bool = False) -> pd.DataFrame:
+    """The indicators of `query` in the long shape, small counts suppressed.
+
+    With `materialise`, each indicator's events are kept on the backend as a temporary table
+    (`Sources.cached`) the first time they are read, so later queries over the same `src` with
+    other filters or breakdowns only aggregate them: what a long-running reader such as the
+    dashboard wants, at the cost of memory. The figures are the same either way."""
     indicators = [get(i) for i in query.indicators]
     for indicator in indicators:
         check_dimensions(indicator, query)
@@ -177,7 +184,7 @@ def compute(src: Sources, query: Query, min_cell_size: int,
     for done, indicator in enumerate(indicators):
         if progress:
             progress("Computing indicators", done, len(indicators))
-        rows = _aggregate(indicator, src, query)
+        rows = _aggregate(indicator, src, query, materialise)
         parts.append(_shape(indicator, rows, query))
     if progress:
         progress("Computing indicators", len(indicators), len(indicators))

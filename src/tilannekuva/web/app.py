@@ -8,6 +8,7 @@ are turned off: they load their scripts from a CDN, and hospital networks are cl
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..config import Settings
 from ..errors import TilannekuvaError
+from ..indicators.registry import REGISTRY
 from ..store import create_tables
 from . import accounts
 from .api import router as api_router
@@ -47,8 +49,15 @@ def open_county(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def create_app(path: Path, settings: Settings) -> FastAPI:
+def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
+    """The application over the county database at `path`. With `warm`, the views people open
+    first are computed in the background at once (`Figures.warm`), so early visitors do not
+    wait for them (`tilannekuva serve` does this; tests do not)."""
     figures = Figures(open_county(path), settings.min_cell_size, settings.spc_run_length)
+    if warm:
+        groups = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
+        threading.Thread(target=figures.warm, args=(groups,), name="warm-up",
+                         daemon=True).start()
     app = FastAPI(title="Tilannekuva API", version=__version__,
                   description="Figures of a wellbeing services county's situation picture. "
                               "Sign in with POST /api/v1/token.",

@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import duckdb
 import ibis
@@ -46,7 +47,8 @@ CODE_LISTS = {"service_area": "service_area", "profession": "profession",
               "specialty": "specialty", "service_task": "service_task"}
 
 WINDOW_MONTHS = 24
-CACHE_SIZE = 2048
+#: Results kept in memory: a view of a capability page is some 20 entries of a few kB each.
+CACHE_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,28 @@ class Series:
     #: The period of each point of the chart (suppressed and empty periods left out).
     chart_periods: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def latest(self) -> pd.DataFrame:
         """The rows of the latest period (several for a distribution, else one)."""
         if self.rows.empty:
             return self.rows
         return self.rows[self.rows["period"] == self.rows["period"].iloc[-1]]
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """The rows as dicts, missing values as None, for templates (made once per series)."""
+        return records(self.rows)
+
+    @cached_property
+    def latest_records(self) -> list[dict]:
+        return records(self.latest)
+
+
+def records(frame: pd.DataFrame | None) -> list[dict]:
+    """Rows of a result as dicts, missing values (NA) as None."""
+    if frame is None or frame.empty:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 class Figures:
@@ -88,7 +106,8 @@ class Figures:
         self.min_cell_size = min_cell_size
         self.run_length = run_length
         self.src = Sources(ibis.duckdb.from_connection(con))
-        self._compute_lock = threading.Lock()
+        # Re-entrant: a memoised series reads memoised values.
+        self._compute_lock = threading.RLock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
 
@@ -138,17 +157,20 @@ class Figures:
             raise IndicatorError(f"Indicator {indicator.id} cannot be broken down or filtered "
                                  f"by {', '.join(missing)}.")
         return self._memoised(("values", query), lambda: compute(
-            self.src, query, self.min_cell_size)).copy()
+            self.src, query, self.min_cell_size, materialise=True)).copy()
 
     def series(self, indicator_id: str, view: View) -> Series:
         """The indicator over the view's periods with its XmR chart. Suppressed or empty
         periods are left out of the chart (their rows stay, marked suppressed). A filter the
         indicator lacks gives an empty series naming it, never unfiltered figures."""
-        indicator = get(indicator_id)
+        return self._memoised(("series", indicator_id, view),
+                              lambda: self._series(get(indicator_id), view))
+
+    def _series(self, indicator: Indicator, view: View) -> Series:
         missing = tuple(unsupported(indicator, view.query(indicator)))
         if missing:
             return Series(indicator, pd.DataFrame(), None, missing)
-        rows = self.values(indicator_id, view)
+        rows = self.values(indicator.id, view)
         if isinstance(indicator.measure, Distribution):
             return Series(indicator, rows, None)
         shown = rows[~rows["suppressed"] & rows["value"].notna()]
@@ -159,6 +181,20 @@ class Figures:
     def overview(self, view: View, group: str | None = None) -> list[Series]:
         return [self.series(i.id, view) for i in REGISTRY.values()
                 if group is None or i.group == group]
+
+    def warm(self, groups: tuple[str, ...]) -> None:
+        """Computes, in the calling thread, the views people open first: the overview of the
+        default window, then each capability page of it filtered by one value of one filter
+        (every unit first, then the other dimensions). Each indicator is computed under the
+        lock on its own, so a visitor's request waits for at most one indicator."""
+        view = self.default_view()
+        self.overview(view)
+        options = self.options()
+        for name in ("unit", *[d for d in FILTER_DIMENSIONS if d != "unit"]):
+            for value in options[name]:
+                for group in groups:
+                    self.overview(View(view.start, view.end, view.grain,
+                                       ((name, (value,)),)), group)
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from the data (age bands from the parameters)."""

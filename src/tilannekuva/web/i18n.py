@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from babel import Locale
@@ -35,6 +35,12 @@ def catalogue(language: str) -> dict[str, str]:
 
 def language_or_default(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def translator(language: str | None) -> Translator:
+    """The one Translator of a language (its formatted numbers are remembered across pages)."""
+    return Translator(language_or_default(language))
 
 
 class Translator:
@@ -63,6 +69,7 @@ class Translator:
             return code
         return getattr(entry, self.language, code) if entry else code
 
+    @lru_cache(maxsize=65_536)  # noqa: B019 - one Translator per language, kept for good
     def number(self, value: float | None, unit: str) -> str:
         """A figure as shown: shares as percentages with one decimal, days with one."""
         if value is None:
@@ -71,6 +78,7 @@ class Translator:
             return format_percent(value, self._percent, locale=self.locale)
         return format_decimal(value, "#,##0.#", locale=self.locale)
 
+    @lru_cache(maxsize=65_536)  # noqa: B019
     def count(self, value: int | None) -> str:
         return "–" if value is None else format_decimal(value, "#,##0", locale=self.locale)
 

@@ -35,8 +35,8 @@ from ..rules import local_date
 from .accounts import User, authenticate, close_session, open_session
 from .auth import LANGUAGE_COOKIE, SESSION_COOKIE, page_user, safe_next, token_of
 from .charts import xmr_svg
-from .figures import FILTER_DIMENSIONS, Figures, Series, View
-from .i18n import LANGUAGES, Translator
+from .figures import FILTER_DIMENSIONS, Figures, Series, View, records
+from .i18n import LANGUAGES, Translator, translator
 from .labels import value_labels
 from .params import query_string, view_from_query, with_filter
 from .person_lists import overdue_for
@@ -55,13 +55,13 @@ def _figures(request: Request) -> Figures:
     return request.app.state.figures
 
 
-def translator(request: Request) -> Translator:
-    return Translator(request.cookies.get(LANGUAGE_COOKIE))
+def translator_of(request: Request) -> Translator:
+    return translator(request.cookies.get(LANGUAGE_COOKIE))
 
 
 def render(request: Request, template: str, user: User | None, status: int = 200,
            **context) -> HTMLResponse:
-    t = translator(request)
+    t = translator_of(request)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return templates.TemplateResponse(request, template, {
         "t": t, "user": user, "languages": LANGUAGES, "here": here, "groups": GROUPS,
@@ -71,13 +71,6 @@ def render(request: Request, template: str, user: User | None, status: int = 200
         "text": lambda names: getattr(names, t.language),
         "records": records,
         **context}, status_code=status)
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows of a result as dicts for a template, missing values (NA) as None."""
-    if frame is None or frame.empty:
-        return []
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _view(request: Request) -> View:
@@ -270,7 +263,7 @@ def report_pdf(request: Request, user: PageUser, month: str | None = None) -> Re
 def audit_page(request: Request, user: PageUser) -> HTMLResponse:
     if not user.role.administers:
         return render(request, "refused.html", user, status=403,
-                      reason=translator(request)("audit.refused"))
+                      reason=translator_of(request)("audit.refused"))
     con = _figures(request).cursor()
     try:
         entries = latest(con, 500)
