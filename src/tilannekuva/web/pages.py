@@ -249,8 +249,12 @@ def _packaged_files(url: str, *args, **kwargs):
 
 @router.get("/report.pdf")
 def report_pdf(request: Request, user: PageUser, month: str | None = None) -> Response:
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except OSError:  # WeasyPrint loads Pango when imported
+        raise HTTPException(503, "The PDF report needs Pango on the server (Debian: "
+                                 "libpango-1.0-0 libpangoft2-1.0-0); the HTML report works "
+                                 "without it.") from None
     page = report_page(request, user, month)
     month = f"{_report_view(_figures(request), month).end:%Y-%m}"
     pdf = HTML(string=page.body.decode("utf-8"), base_url=str(request.base_url),
