@@ -1,0 +1,115 @@
+"""Dashboard users, sessions, roles, number formats and charts, without a server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from tilannekuva.cli import app as cli
+from tilannekuva.reports.spc import xmr
+from tilannekuva.store import open_store
+from tilannekuva.web import accounts
+from tilannekuva.web.charts import xmr_svg
+from tilannekuva.web.i18n import translator
+from tilannekuva.web.roles import ROLES, NotEntitled, person_list_scope
+
+
+@pytest.fixture
+def con(tmp_path):
+    con = open_store(tmp_path / "county.duckdb")
+    accounts.create_tables(con)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize(("role", "units", "password", "message"), [
+    ("chief", (), "long enough pw", "Unknown role 'chief'"),
+    ("supervisor", (), "long enough pw", "give at least one --unit"),
+    ("director", ("u1",), "long enough pw", "leave out --unit"),
+    ("analyst", (), "short", "at least 10 characters"),
+])
+def test_a_user_that_cannot_work_is_refused_in_words(con, role, units, password, message):
+    with pytest.raises(accounts.AccountError, match=message):
+        accounts.add_user(con, "someone", password, role, units)
+
+
+def test_sign_in_sessions_and_removal(con):
+    accounts.add_user(con, "esihenkilo", "long enough pw", "supervisor", ("u1", "u2"))
+    with pytest.raises(accounts.AccountError, match="already exists"):
+        accounts.add_user(con, "esihenkilo", "another long pw", "analyst")
+    assert accounts.authenticate(con, "esihenkilo", "wrong password") is None
+    user = accounts.authenticate(con, "esihenkilo", "long enough pw")
+    assert (user.role.name, user.units) == ("supervisor", ("u1", "u2"))
+    token, _ = accounts.open_session(con, user, hours=1)
+    assert accounts.session_user(con, token) == user
+    assert accounts.session_user(con, token + "x") is None
+    stored = con.execute("SELECT token_sha256 FROM web_sessions").fetchall()[0][0]
+    assert token not in stored and len(stored) == 64
+    expired, _ = accounts.open_session(con, user, hours=-0.01)
+    assert accounts.session_user(con, expired) is None
+    accounts.close_session(con, token)
+    assert accounts.session_user(con, token) is None
+    assert con.execute("SELECT count(*) FROM web_sessions").fetchall() == [(0,)]
+    again, _ = accounts.open_session(con, user, hours=1)
+    accounts.remove_user(con, "esihenkilo")
+    assert accounts.session_user(con, again) is None
+
+
+def test_person_list_scope_is_the_own_units_and_nothing_else():
+    supervisor = ROLES["supervisor"]
+    assert person_list_scope(supervisor, ("u1", "u2"), None) == ["u1", "u2"]
+    assert person_list_scope(supervisor, ("u1", "u2"), ["u2"]) == ["u2"]
+    with pytest.raises(NotEntitled, match="u3 is not among the units you lead"):
+        person_list_scope(supervisor, ("u1", "u2"), ["u2", "u3"])
+    for name in ("director", "analyst", "situation_centre", "administrator"):
+        with pytest.raises(NotEntitled, match="not entitled"):
+            person_list_scope(ROLES[name], (), None)
+
+
+def test_the_users_command_adds_lists_and_removes(tmp_path):
+    db = tmp_path / "county.duckdb"
+    runner = CliRunner()
+    added = runner.invoke(cli, ["users", "add", "esihenkilo", "--role", "supervisor",
+                                "--unit", "u1", "--db", str(db)],
+                          input="long enough pw\nlong enough pw\n")
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(cli, ["users", "list", "--db", str(db)])
+    assert "esihenkilo" in listed.output and "supervisor" in listed.output
+    refused = runner.invoke(cli, ["users", "add", "x", "--role", "supervisor", "--db", str(db)],
+                            input="long enough pw\nlong enough pw\n")
+    assert refused.exit_code == 2 and "give at least one --unit" in refused.output
+    assert "Traceback" not in refused.output
+    assert runner.invoke(cli, ["users", "remove", "esihenkilo", "--db", str(db)]).exit_code == 0
+    gone = runner.invoke(cli, ["users", "remove", "esihenkilo", "--db", str(db)])
+    assert gone.exit_code == 2 and "No user 'esihenkilo'" in gone.output
+
+
+def test_numbers_and_days_follow_the_language():
+    fi, sv, en = translator("fi"), translator("sv"), translator("en")
+    assert fi.number(0.6667, "share") == "66,7\xa0%"
+    assert sv.number(0.6667, "share") == "66,7\xa0%"
+    assert en.number(0.6667, "share") == "66.7%"
+    assert fi.number(1234.5, "days") == "1\xa0234,5"
+    assert en.number(7.0, "days") == "7"
+    assert fi.number(None, "share") == "–"
+    assert fi.day(date(2025, 3, 31)) == "31.3.2025"
+    assert fi.code("profession", "nurse") == "sairaanhoitaja"
+    assert sv.code("profession", "nurse") == "sjukskötare"
+    assert translator("de").language == "fi"
+
+
+def test_special_causes_are_told_apart_by_shape_and_the_chart_has_a_text_alternative():
+    # 15 values on the mean 10 (alternating 9 and 11), then 7 values above it: a shift on the
+    # higher side. Higher is better: squares; lower is better: triangles.
+    values = [9, 11] * 7 + [10] + [12] * 7
+    better = xmr_svg([str(i) for i in range(len(values))], xmr(values, "higher"), "higher",
+                     None, "Title", "Description")
+    worse = xmr_svg([str(i) for i in range(len(values))], xmr(values, "lower"), "lower",
+                    None, "Title", "Description")
+    assert 'role="img"' in better and 'aria-label="Title"' in better
+    assert "<desc>Description</desc>" in better
+    assert better.count("<rect") == 7 and "<rect" not in worse
+    assert worse.count('fill="#b34700"') == 7
+    assert xmr_svg([], None, None, None, "t", "d") == ""
