@@ -4,4 +4,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks
+if [ ! -x /usr/bin/chromium ]; then
+  # tests/test_web_browser.py drive Debian's Chromium (Playwright's own browser download is
+  # never used) and fail without it.
+  echo "Installing Debian's chromium for the browser tests (tests/test_web_browser.py) ..."
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q chromium || {
+    echo "Refreshing the package lists and trying again ..."
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
+  }
+fi
 exec .venv/bin/python -m pytest -q "$@"
