@@ -347,8 +347,9 @@ def test_the_csv_and_excel_downloads_hold_the_figures_of_the_page(new_context):
 
     files = {}
     for name in ("CSV", "Excel"):
+        # The link's accessible name names the table too ("CSV: Values by period").
         link = page.locator('p.downloads:has(a[href^="/export/values."])').get_by_role(
-            "link", name=name, exact=True)
+            "link", name=re.compile(rf"^{name}\W+{FI['indicator.numbers']}$"))
         with page.expect_download() as started:
             link.click()
         download = started.value

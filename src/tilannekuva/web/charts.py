@@ -83,7 +83,7 @@ def xmr_svg(labels: Sequence[str], chart: Chart | None, better: str | None,
         else:
             parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{LINE}"/>')
     if axis:
-        for value in (lo, hi):
+        for value in dict.fromkeys((lo, hi)):  # one label when every value is the same
             parts.append(f'<text x="2" y="{y(value) + 4:.1f}" font-size="11" '
                          f'fill="{LINE}">{escape(number(value))}</text>')
         for i in (0, len(labels) - 1):

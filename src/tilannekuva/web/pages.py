@@ -206,7 +206,9 @@ def overdue_page(request: Request, user: PageUser, within: int = 0,
     try:
         units, rows = overdue_for(figures, user, asked, day, within, "page")
     except NotEntitled as refusal:
-        return render(request, "refused.html", user, status=403, reason=str(refusal))
+        t = translator_of(request)
+        return render(request, "refused.html", user, status=403,
+                      reason=t(refusal.key, **refusal.values))
     return render(request, "overdue.html", user, rows=rows, units=units, as_of=day,
                   within=within, qs=request.url.query)
 

@@ -45,7 +45,14 @@ ROLES: dict[str, Role] = {role.name: role for role in (
 
 
 class NotEntitled(TilannekuvaError):
-    """The signed-in user's role does not allow what was asked; the message says why."""
+    """The signed-in user's role does not allow what was asked. The message says why in
+    English (the API, the audit log); `key` and `values` name the same reason in the
+    dashboard's message catalogues."""
+
+    def __init__(self, message: str, key: str, **values: str):
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 def person_list_scope(role: Role, own_units: Collection[str],
@@ -54,11 +61,13 @@ def person_list_scope(role: Role, own_units: Collection[str],
     all of the user's own). Refuses a role without person-level access, and any unit that is
     not the user's own."""
     if not role.sees_person_lists:
-        raise NotEntitled(f"The role {role.name} is not entitled to person-level lists.")
+        raise NotEntitled(f"The role {role.name} is not entitled to person-level lists.",
+                          "refused.not_entitled")
     if asked is None or not list(asked):
         return sorted(own_units)
     foreign = sorted(set(asked) - set(own_units))
     if foreign:
         raise NotEntitled(f"Unit {', '.join(foreign)} is not among the units you lead; its "
-                          "person-level list is not shown to you.")
+                          "person-level list is not shown to you.", "refused.foreign_units",
+                          units=", ".join(foreign))
     return sorted(set(asked))
