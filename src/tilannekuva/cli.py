@@ -136,16 +136,10 @@ def demo(
 
 
 def _create_demo_users(db: Path) -> None:
-    from .store import open_store
-    from .web import accounts
     from .web.demo import DEMO_USERS, create_demo_users, demo_password
 
-    con = open_store(db)
-    try:
-        accounts.create_tables(con)
+    with _accounts(db) as con:
         units = create_demo_users(con)
-    finally:
-        con.close()
     table = Table("user", "password", "role", title="Demo users of the dashboard (demo only)")
     for name, role, _ in DEMO_USERS:
         table.add_row(name, demo_password(name),
@@ -470,6 +464,20 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
+@contextmanager
+def _accounts(db: Path | None) -> Iterator:
+    """The county database with the dashboard's user tables, closed afterwards."""
+    from .store import open_store
+    from .web import accounts
+
+    con = open_store(_database(db))
+    try:
+        accounts.create_tables(con)
+        yield con
+    finally:
+        con.close()
+
+
 users_app = typer.Typer(help="Dashboard users: add, list, remove.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
@@ -485,33 +493,21 @@ def users_add(
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Add a dashboard user; the password is asked twice and stored only as a hash."""
-    from .store import open_store
     from .web import accounts
 
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with user_errors():
-        con = open_store(_database(db))
-        try:
-            accounts.create_tables(con)
-            user = accounts.add_user(con, user_name, password, role, tuple(unit or ()), name)
-        finally:
-            con.close()
+    with user_errors(), _accounts(db) as con:
+        user = accounts.add_user(con, user_name, password, role, tuple(unit or ()), name)
     console.print(f"Added {user.user_name} ({user.role.name}).")
 
 
 @users_app.command("list")
 def users_list(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """List the dashboard users and their roles."""
-    from .store import open_store
     from .web import accounts
 
-    with user_errors():
-        con = open_store(_database(db))
-        try:
-            accounts.create_tables(con)
-            found = accounts.users(con)
-        finally:
-            con.close()
+    with user_errors(), _accounts(db) as con:
+        found = accounts.users(con)
     table = Table("user", "name", "role", "units")
     for user in found:
         table.add_row(user.user_name, user.display_name, user.role.name, ", ".join(user.units))
@@ -522,14 +518,8 @@ def users_list(db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> No
 def users_remove(user_name: str = typer.Argument(..., help="Sign-in name."),
                  db: Path | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Remove a dashboard user and end their sessions."""
-    from .store import open_store
     from .web import accounts
 
-    with user_errors():
-        con = open_store(_database(db))
-        try:
-            accounts.create_tables(con)
-            accounts.remove_user(con, user_name)
-        finally:
-            con.close()
+    with user_errors(), _accounts(db) as con:
+        accounts.remove_user(con, user_name)
     console.print(f"Removed {user_name}.")
