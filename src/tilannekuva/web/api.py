@@ -2,20 +2,25 @@
 warehouse. Every route reads `Figures` (the pages' one code path) and needs a bearer token
 from POST /api/v1/token; the OpenAPI document is at /api/v1/openapi.json.
 
-A request the figures cannot answer as asked (an unknown indicator, a filter the indicator
-lacks, a malformed month) is a 400 with the reason in `detail`; a role without the right to
-a person-level list gets 403, and the refusal is in the audit log.
+A request the figures cannot answer as asked (a filter or breakdown the indicator lacks, a
+period that ends before it starts) is a 400 with the reason in `detail`; an unknown indicator
+is a 404, a missing or unknown token a 401, and a malformed parameter (a month not YYYY-MM) a
+422 listing what is wrong. A role without the right to a person-level list gets 403, and the
+refusal is in the audit log. The OpenAPI document declares every one of these answers, and
+tests/test_web_api_schema.py holds the API to it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Security
+from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel, BeforeValidator
 
 from ..errors import TilannekuvaError
 from ..indicators.registry import REGISTRY, get
@@ -24,19 +29,57 @@ from ..rules import local_date
 from .accounts import User, authenticate, open_session
 from .auth import api_user
 from .figures import FILTER_DIMENSIONS, Figures, Series
-from .i18n import Translator
+from .i18n import translator
 from .labels import value_labels
-from .params import make_view
+from .params import MONTH, make_view
 from .person_lists import overdue_for
 from .roles import NotEntitled
 
 router = APIRouter(prefix="/api/v1")
 
+#: Declares the bearer token in the OpenAPI document (OAuth2's password flow, from POST
+#: /api/v1/token); `api_user` reads and checks it, and answers 401 without a valid one.
+BEARER = OAuth2PasswordBearer(tokenUrl="/api/v1/token", auto_error=False)
+
 Language = Annotated[Literal["fi", "sv", "en"], Query(description="Language of names.")]
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
-                                    description="First or last month, YYYY-MM.")]
+Month = Annotated[str | None, Query(pattern=f"^{MONTH.pattern}$",
+                                    description="First or last month, YYYY-MM (1900-01 to "
+                                                "2999-12).")]
 Grain = Annotated[Literal["month", "quarter", "year"], Query()]
 Values = Annotated[list[str], Query()]
+
+
+def _iso_day(value):
+    """A day only as YYYY-MM-DD: pydantic alone would also read `0` as 1970-01-01 (Unix time)
+    and accept a date-time."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_iso_day),
+                Query(description="The day of the list, YYYY-MM-DD; by default today.")]
+
+
+class Problem(BaseModel):
+    """An error: why the request was not answered."""
+
+    detail: str
+
+
+def _errors(*codes: int) -> dict[int | str, dict]:
+    """The error responses a route declares, besides FastAPI's own 422."""
+    meaning = {400: "The figures cannot answer the request as asked.",
+               401: "Not signed in: no token, or an unknown or expired one.",
+               403: "The role is not entitled to this.", 404: "No such indicator."}
+    return {code: {"model": Problem, "description": meaning[code]} for code in codes}
+
+
+def _signed_in(request: Request, bearer: Annotated[str | None, Security(BEARER)]) -> User:
+    return api_user(request)
+
+
+SignedIn = Annotated[User, Depends(_signed_in)]
 
 
 class Token(BaseModel):
@@ -174,9 +217,10 @@ def _bad_request(call):
         raise HTTPException(400, str(error)) from None
 
 
-@router.post("/token", response_model=Token, tags=["sign-in"])
-def token(request: Request, username: Annotated[str, Form()],
-          password: Annotated[str, Form()]) -> Token:
+@router.post("/token", response_model=Token, tags=["sign-in"], responses={
+    401: {"model": Problem, "description": "Unknown user name or wrong password."}})
+def token(request: Request, username: Annotated[str, Form(min_length=1)],
+          password: Annotated[str, Form(min_length=1)]) -> Token:
     """Exchange a user name and password (form fields, as OAuth2's password flow) for a bearer
     token that lasts the configured session length."""
     figures = _figures(request)
@@ -191,14 +235,16 @@ def token(request: Request, username: Annotated[str, Form()],
     return Token(access_token=value, expires_at=expires)
 
 
-@router.get("/indicators", response_model=list[IndicatorInfo], tags=["indicators"])
-def indicators(user: Annotated[User, Depends(api_user)], lang: Language = "fi"):
+@router.get("/indicators", response_model=list[IndicatorInfo], tags=["indicators"],
+            responses=_errors(401))
+def indicators(user: SignedIn, lang: Language = "fi"):
     """Every indicator of the registry with its metadata."""
     return [indicator_info(i, lang) for i in REGISTRY.values()]
 
 
-@router.get("/indicators/{indicator_id}", response_model=IndicatorInfo, tags=["indicators"])
-def indicator(indicator_id: str, user: Annotated[User, Depends(api_user)],
+@router.get("/indicators/{indicator_id}", response_model=IndicatorInfo, tags=["indicators"],
+            responses=_errors(401, 404))
+def indicator(indicator_id: str, user: SignedIn,
               lang: Language = "fi"):
     if indicator_id not in REGISTRY:
         raise HTTPException(404, f"No indicator {indicator_id!r}.")
@@ -211,8 +257,8 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 
 @router.get("/indicators/{indicator_id}/values", response_model=list[Row],
-            tags=["indicators"])
-def values(request: Request, indicator_id: str, user: Annotated[User, Depends(api_user)],
+            tags=["indicators"], responses=_errors(400, 401, 404))
+def values(request: Request, indicator_id: str, user: SignedIn,
            start: Month = None, end: Month = None, grain: Grain = "month",
            by: Values = [], municipality: Values = [], service_area: Values = [],  # noqa: B006
            unit: Values = [], profession: Values = [], contact_type: Values = [],  # noqa: B006
@@ -224,11 +270,12 @@ def values(request: Request, indicator_id: str, user: Annotated[User, Depends(ap
     figures = _figures(request)
     return _bad_request(lambda: rows_out(figures.values(
         indicator_id, make_view(figures, start, end, grain, _filters(request)),
-        tuple(dict.fromkeys(by)))))
+        tuple(dict.fromkeys(b for b in by if b)))))
 
 
-@router.get("/overview", response_model=list[SeriesOut], tags=["indicators"])
-def overview(request: Request, user: Annotated[User, Depends(api_user)],
+@router.get("/overview", response_model=list[SeriesOut], tags=["indicators"],
+            responses=_errors(400, 401))
+def overview(request: Request, user: SignedIn,
              group: str | None = None, start: Month = None, end: Month = None,
              grain: Grain = "month", lang: Language = "fi",
              municipality: Values = [], service_area: Values = [],  # noqa: B006
@@ -241,27 +288,29 @@ def overview(request: Request, user: Annotated[User, Depends(api_user)],
     return [series_out(s, lang) for s in figures.overview(view, group)]
 
 
-@router.get("/filters", tags=["indicators"])
-def filters(request: Request, user: Annotated[User, Depends(api_user)],
+@router.get("/filters", tags=["indicators"], responses=_errors(401))
+def filters(request: Request, user: SignedIn,
             lang: Language = "fi") -> dict[str, list[dict[str, str]]]:
     """The values each filter can take, with their names in the language."""
     figures = _figures(request)
-    labels = value_labels(figures, Translator(lang))
+    labels = value_labels(figures, translator(lang))
     return {name: [{"value": v, "label": labels(name, v)} for v in found]
             for name, found in figures.options().items()}
 
 
-@router.get("/overdue", response_model=OverdueOut, tags=["person-level"])
-def overdue(request: Request, user: Annotated[User, Depends(api_user)],
+@router.get("/overdue", response_model=OverdueOut, tags=["person-level"],
+            responses=_errors(401, 403))
+def overdue(request: Request, user: SignedIn,
             unit: Values = [],  # noqa: B006
             within: Annotated[int, Query(ge=0, le=365)] = 0,
-            as_of: date | None = None):
+            as_of: Day = None):
     """People past (or within `within` days of) their deadline who have not received the care,
     for the caller's own units only (supervisors). Every call is audited; refusals too."""
     figures = _figures(request)
     day = as_of or figures.default_as_of(local_date(datetime.now().astimezone()))
+    asked = [u for u in unit if u] or None  # an empty value asks for none, as in the filters
     try:
-        units, rows = overdue_for(figures, user, unit or None, day, within, "api")
+        units, rows = overdue_for(figures, user, asked, day, within, "api")
     except NotEntitled as refusal:
         raise HTTPException(403, str(refusal)) from None
     return OverdueOut(as_of=day, within_days=within, units=units,
@@ -269,8 +318,9 @@ def overdue(request: Request, user: Annotated[User, Depends(api_user)],
                             for r in rows.astype(object).to_dict("records")])
 
 
-@router.get("/audit", response_model=list[AuditEntry], tags=["administration"])
-def audit(request: Request, user: Annotated[User, Depends(api_user)],
+@router.get("/audit", response_model=list[AuditEntry], tags=["administration"],
+            responses=_errors(401, 403))
+def audit(request: Request, user: SignedIn,
           limit: Annotated[int, Query(ge=1, le=10_000)] = 200):
     """The newest audit-log entries (administrators only)."""
     if not user.role.administers:

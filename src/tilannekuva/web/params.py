@@ -14,13 +14,17 @@ from urllib.parse import urlencode
 from ..indicators.engine import GRAINS, IndicatorError
 from .figures import FILTER_DIMENSIONS, Figures, View
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+#: A month as a URL writes it, YYYY-MM, from 1900-01 to 2999-12: the period computations
+#: reach past the end of a period, and year 9999 would reach past the last date there is.
+MONTH = re.compile(r"(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])")
+DAY = re.compile(r"(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}")
 
 
-def _month(text: str, field: str) -> tuple[int, int]:
-    found = MONTH.match(text)
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise IndicatorError(f"{field} must be a month written YYYY-MM, not {text!r}.")
+def month_of(text: str, field: str) -> tuple[int, int]:
+    found = MONTH.fullmatch(text)
+    if not found:
+        raise IndicatorError(f"{field} must be a month written YYYY-MM, from 1900-01 to "
+                             f"2999-12, not {text!r}.")
     return int(found[1]), int(found[2])
 
 
@@ -28,9 +32,9 @@ def make_view(figures: Figures, start: str | None, end: str | None, grain: str |
               filters: Mapping[str, Sequence[str]]) -> View:
     """The view a request asks for; missing parts come from the default window."""
     default = figures.default_view()
-    first = date(*_month(start, "start"), 1) if start else default.start
+    first = date(*month_of(start, "start"), 1) if start else default.start
     if end:
-        year, month = _month(end, "end")
+        year, month = month_of(end, "end")
         last = date(year, month, calendar.monthrange(year, month)[1])
     else:
         last = default.end
@@ -42,6 +46,16 @@ def make_view(figures: Figures, start: str | None, end: str | None, grain: str |
     kept = tuple((name, tuple(dict.fromkeys(values))) for name, values in filters.items()
                  if name in FILTER_DIMENSIONS and values)
     return View(first, last, grain, tuple(sorted(kept)))
+
+
+def day_of(text: str, field: str) -> date:
+    """A day written YYYY-MM-DD (nothing else: not a number of seconds, not a time)."""
+    if not DAY.fullmatch(text):
+        raise IndicatorError(f"{field} must be a day written YYYY-MM-DD, not {text!r}.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise IndicatorError(f"{field} must be a day written YYYY-MM-DD, not {text!r}.") from None
 
 
 def view_from_query(figures: Figures, params: Mapping) -> View:
