@@ -171,6 +171,11 @@ def test_an_indicator_without_the_filtered_dimension_says_so_instead_of_showing_
 def test_a_malformed_month_is_a_clear_error(app):
     response = client_for(app, "johtaja").get("/capability/access?start=2025-13")
     assert response.status_code == 400 and "YYYY-MM" in response.text
+    assert client_for(app, "johtaja").get("/report?month=9999-12").status_code == 400
+    supervisor = client_for(app, "esihenkilo_a")
+    for url in ("/overdue?as_of=0", "/overdue?within=-1", "/export/overdue.csv?as_of=2025-02-30"):
+        response = supervisor.get(url)
+        assert response.status_code == 400 and "Traceback" not in response.text, url
     api = TestClient(app).get("/api/v1/overview", params={"start": "03/2025"},
                               headers=api_token(app, "johtaja"))
     assert api.status_code == 422

@@ -64,6 +64,15 @@ class View:
         return Query((indicator.id,), self.start, self.end, self.grain, by, self.filters)
 
 
+def window_ending(day: date) -> View:
+    """The `WINDOW_MONTHS` calendar months ending with the month of `day`."""
+    last = period_end(day, "month")
+    first = last.replace(day=1)
+    for _ in range(WINDOW_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return View(first, last)
+
+
 @dataclass(frozen=True)
 class Series:
     """One indicator over a view: its rows (whole scope, one per period, or per period and
@@ -142,10 +151,7 @@ class Figures:
         last = self.data_through() or date.today()
         if period_end(last, "month") != last:
             last = last.replace(day=1) - timedelta(days=1)
-        first = last.replace(day=1)
-        for _ in range(WINDOW_MONTHS - 1):
-            first = (first - timedelta(days=1)).replace(day=1)
-        return View(first, last)
+        return window_ending(last)
 
     def values(self, indicator_id: str, view: View, by: tuple[str, ...] = ()) -> pd.DataFrame:
         """The indicator's long output for the view, broken down by `by`; small counts

@@ -16,7 +16,7 @@ Pages:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -35,10 +35,10 @@ from ..rules import local_date
 from .accounts import User, authenticate, close_session, open_session
 from .auth import LANGUAGE_COOKIE, SESSION_COOKIE, page_user, safe_next, token_of
 from .charts import xmr_svg
-from .figures import FILTER_DIMENSIONS, Figures, Series, View, records
+from .figures import FILTER_DIMENSIONS, Figures, Series, View, records, window_ending
 from .i18n import LANGUAGES, Translator, translator
 from .labels import value_labels
-from .params import query_string, view_from_query, with_filter
+from .params import day_of, month_of, query_string, view_from_query, with_filter
 from .person_lists import overdue_for
 from .roles import NotEntitled
 
@@ -195,14 +195,26 @@ def _today() -> date:
     return local_date(datetime.now().astimezone())
 
 
+def _overdue_request(request: Request) -> tuple[list[str] | None, date, int]:
+    """The units asked for (None: all of the user's own), the day and the days ahead of an
+    overdue-list request, from its URL; 400 for a malformed one."""
+    params = request.query_params
+    asked = [u for u in params.getlist("unit") if u] or None
+    try:
+        day = (day_of(params["as_of"], "as_of") if params.get("as_of") else
+               _figures(request).default_as_of(_today()))
+    except IndicatorError as error:
+        raise HTTPException(400, str(error)) from None
+    within = params.get("within") or "0"
+    if not within.isdigit() or int(within) > 365:
+        raise HTTPException(400, "within must be a whole number of days from 0 to 365.")
+    return asked, day, int(within)
+
+
 @router.get("/overdue")
-def overdue_page(request: Request, user: PageUser, within: int = 0,
-                 as_of: date | None = None) -> HTMLResponse:
+def overdue_page(request: Request, user: PageUser) -> HTMLResponse:
     figures = _figures(request)
-    asked = [u for u in request.query_params.getlist("unit") if u] or None
-    day = as_of or figures.default_as_of(_today())
-    if not 0 <= within <= 365:
-        raise HTTPException(400, "within must be between 0 and 365 days.")
+    asked, day, within = _overdue_request(request)
     try:
         units, rows = overdue_for(figures, user, asked, day, within, "page")
     except NotEntitled as refusal:
@@ -214,19 +226,15 @@ def overdue_page(request: Request, user: PageUser, within: int = 0,
 
 
 def _report_view(figures: Figures, month: str | None) -> View:
-    """The 24 months ending with the report's month (default: the last complete month)."""
-    default = figures.default_view()
+    """The months of the default window ending with the report's month (default: the last
+    complete month)."""
     if not month:
-        return default
+        return figures.default_view()
     try:
-        end = datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise HTTPException(400, "month must be written YYYY-MM.") from None
-    end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    start = end.replace(day=1)
-    for _ in range(23):
-        start = (start - timedelta(days=1)).replace(day=1)
-    return View(start, end)
+        year, number = month_of(month, "month")
+    except IndicatorError as error:
+        raise HTTPException(400, str(error)) from None
+    return window_ending(date(year, number, 1))
 
 
 @router.get("/report")
@@ -298,12 +306,9 @@ def export(request: Request, table: str, fmt: str, user: PageUser) -> Response:
     if fmt not in DOWNLOAD_TYPES:
         raise HTTPException(404, f"Unknown download format {fmt!r}; use csv or xlsx.")
     if table == "overdue":
-        day = date.fromisoformat(params["as_of"]) if params.get("as_of") else \
-            figures.default_as_of(_today())
-        asked = [u for u in params.getlist("unit") if u] or None
+        asked, day, within = _overdue_request(request)
         try:
-            _, rows = overdue_for(figures, user, asked, day, int(params.get("within", 0)),
-                                  "download")
+            _, rows = overdue_for(figures, user, asked, day, within, "download")
         except NotEntitled as refusal:
             raise HTTPException(403, str(refusal)) from None
         return _download(rows, "overdue", fmt)
