@@ -119,6 +119,8 @@ class Figures:
         self._compute_lock = threading.RLock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
+        #: Views computed by `warm` so far, of how many (0 of 0: no warm-up).
+        self.warm_up = (0, 0)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for short reads and writes (sessions, the audit log)."""
@@ -194,13 +196,15 @@ class Figures:
         (every unit first, then the other dimensions). Each indicator is computed under the
         lock on its own, so a visitor's request waits for at most one indicator."""
         view = self.default_view()
-        self.overview(view)
         options = self.options()
-        for name in ("unit", *[d for d in FILTER_DIMENSIONS if d != "unit"]):
-            for value in options[name]:
-                for group in groups:
-                    self.overview(View(view.start, view.end, view.grain,
-                                       ((name, (value,)),)), group)
+        views = [(view, None)] + [
+            (View(view.start, view.end, view.grain, ((name, (value,)),)), group)
+            for name in ("unit", *[d for d in FILTER_DIMENSIONS if d != "unit"])
+            for value in options[name] for group in groups]
+        for done, (each, group) in enumerate(views):
+            self.warm_up = (done, len(views))
+            self.overview(each, group)
+        self.warm_up = (len(views), len(views))
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from the data (age bands from the parameters)."""

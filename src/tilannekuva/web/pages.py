@@ -127,6 +127,14 @@ def language(lang: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -
     return response
 
 
+@router.get("/health")
+def health(request: Request) -> dict:
+    """For monitoring and load balancers (no sign-in): the server answers, and how far the
+    warm-up of the first views has come."""
+    done, total = _figures(request).warm_up
+    return {"status": "ok", "warm_up": {"done": done, "total": total}}
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 @router.get("/")
