@@ -81,6 +81,8 @@ def test_pages_and_api_need_a_signed_in_user(app):
     assert response.headers["location"] == "/login?next=%2Fcapability%2Faccess%3Funit%3DA"
     assert anonymous.get("/api/v1/indicators").status_code == 401
     assert anonymous.get("/export/overview.csv", follow_redirects=False).status_code == 303
+    assert anonymous.get("/health").json() == {"status": "ok",
+                                               "warm_up": {"done": 0, "total": 0}}
 
 
 def test_a_wrong_password_is_refused_and_the_stored_password_is_a_hash(app, db):
