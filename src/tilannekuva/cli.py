@@ -3,7 +3,7 @@ package and prints its result. Problems the user can fix are printed as plain me
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +63,14 @@ def _database(db: Path | None) -> Path:
     return db if db is not None else load_settings().database
 
 
+def _write_doc(out: Path, render: Callable[[], str]) -> None:
+    """Writes a generated reference document (schema, rule book, indicator catalogue)."""
+    with user_errors():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render(), encoding="utf-8")
+    console.print(f"Wrote {out}")
+
+
 @app.command("schema-docs")
 def schema_docs(
     out: Path = typer.Option(Path("docs/schema.md"), help="Where to write the reference."),
@@ -70,9 +78,7 @@ def schema_docs(
     """Write the canonical schema reference (tables, columns, checks, code lists) as Markdown."""
     from .schema.reference import render_schema_reference
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_schema_reference(), encoding="utf-8")
-    console.print(f"Wrote {out}")
+    _write_doc(out, render_schema_reference)
 
 
 DEMO_DATABASE = Path("demo/county.duckdb")
@@ -231,10 +237,7 @@ def rules_docs(
     """Write the rule book of statutory access deadlines (from the versioned rules table)."""
     from .rules.book import render_rule_book
 
-    with user_errors():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_rule_book(), encoding="utf-8")
-    console.print(f"Wrote {out}")
+    _write_doc(out, render_rule_book)
 
 
 @app.command()
@@ -437,10 +440,7 @@ def indicators_docs(
     """Write the indicator catalogue (every registry indicator with its definition)."""
     from .indicators.catalogue import render_catalogue
 
-    with user_errors():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_catalogue(), encoding="utf-8")
-    console.print(f"Wrote {out}")
+    _write_doc(out, render_catalogue)
 
 
 @app.command()

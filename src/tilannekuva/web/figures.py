@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..indicators import Query, Sources, compute, get
 from ..indicators.dimensions import band_labels
-from ..indicators.engine import IndicatorError, period_end, unsupported
+from ..indicators.engine import period_end, unsupported
 from ..indicators.model import Distribution, Indicator
 from ..indicators.overdue import overdue as overdue_list
 from ..indicators.registry import REGISTRY
@@ -158,12 +158,7 @@ class Figures:
     def values(self, indicator_id: str, view: View, by: tuple[str, ...] = ()) -> pd.DataFrame:
         """The indicator's long output for the view, broken down by `by`; small counts
         suppressed. Refuses (IndicatorError) a filter or breakdown the indicator lacks."""
-        indicator = get(indicator_id)
-        query = view.query(indicator, by)
-        missing = unsupported(indicator, query)
-        if missing:
-            raise IndicatorError(f"Indicator {indicator.id} cannot be broken down or filtered "
-                                 f"by {', '.join(missing)}.")
+        query = view.query(get(indicator_id), by)
         return self._memoised(("values", query), lambda: compute(
             self.src, query, self.min_cell_size, materialise=True)).copy()
 
