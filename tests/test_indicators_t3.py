@@ -47,7 +47,8 @@ def t3(src: Sources, indicator: str = "t3", dims=("unit", "profession"), start: 
 def values(rows) -> dict:
     """{(dimension values...): value} of rows all measured on D and none suppressed."""
     dims = [c for c in rows.columns if c not in (
-        "indicator", "period", "numerator", "denominator", "value", "suppressed")]
+        "indicator", "period", "numerator", "denominator", "value", "low", "high",
+        "suppressed")]
     assert list(rows["period"]) == [D.isoformat()] * len(rows)
     assert not rows["suppressed"].any()
     return {tuple(r[d] for d in dims): r["value"] for _, r in rows.iterrows()}

@@ -152,7 +152,8 @@ def test_a_unit_below_the_minimum_count_is_hidden_on_the_page_and_in_the_api(app
         headers=api_token(app, "johtaja")).json()
     assert values == [{"indicator": "primary_care_within_deadline", "period": "2025-03",
                        "dimensions": {}, "numerator": None, "denominator": None,
-                       "value": None, "suppressed": True}]
+                       "value": None, "low": None, "high": None,
+                       "suppressed": True}]
 
 
 def test_the_breakdown_by_unit_links_each_unit_to_its_filtered_view(app):

@@ -14,7 +14,17 @@ from .dimensions import (
     band_labels,
     class_labels,
 )
-from .model import Distribution, Indicator, Quantile, Share
+from .model import (
+    ALL_GRAINS,
+    Contrast,
+    Count,
+    Distribution,
+    Indicator,
+    Mean,
+    Quantile,
+    Ratio,
+    Share,
+)
 from .registry import REGISTRY
 from .sources import T3_HORIZON_DAYS, T3_NO_TIME_DAYS
 from .suppression import __doc__ as SUPPRESSION
@@ -32,6 +42,19 @@ def _measure(indicator: Indicator) -> str:
     if isinstance(m, Distribution):
         return (f"distribution over `{m.by}`: numerator = rows in the class, denominator = rows "
                 "in all classes of the cell, value = numerator / denominator")
+    if isinstance(m, Mean):
+        return ("mean of the counted rows' amounts, with its 95 % confidence interval (Student's "
+                "t); denominator = counted rows, no numerator")
+    if isinstance(m, Count):
+        return ("count of " + ("counted rows" if m.of == "rows" else "distinct persons")
+                + ": numerator = value, no denominator")
+    if isinstance(m, Ratio):
+        return ("ratio of sums: numerator = the amounts of the rows that meet the condition, "
+                "denominator = the amounts of all counted rows, value = numerator / denominator")
+    if isinstance(m, Contrast):
+        return ("matched difference of means (treated − comparison within each matching "
+                "stratum, averaged with the treated rows as weights) with its normal 95 % "
+                "interval; numerator = treated rows matched, denominator = treated rows")
     raise TypeError(m)
 
 
@@ -47,8 +70,10 @@ def _entry(indicator: Indicator) -> list[str]:
         ("Target", "none set" if indicator.target is None else f"{indicator.target:g}"),
         ("Legal basis", indicator.legal_basis or "none"),
         ("Rules", ", ".join(indicator.rules) or "none"),
-        ("Periods", "measured on the last day of each period (snapshot)" if indicator.snapshot
-         else "by the day of the event (see the definition)"),
+        ("Periods", ("measured on the last day of each period (snapshot)" if indicator.snapshot
+                     else "by the day of the event (see the definition)")
+         + ("" if indicator.grains == ALL_GRAINS
+            else f"; only by {' or '.join(indicator.grains)}")),
         ("Dimensions", ", ".join(f"`{d}`" for d in indicator.dimensions)
          + (f"; always split by `{indicator.fixed_dimensions[0]}`"
             if indicator.fixed_dimensions else "")),

@@ -1,6 +1,9 @@
 """Computes indicators into the one long output shape:
 
-    indicator, period, <dimension columns>, numerator, denominator, value, suppressed
+    indicator, period, <dimension columns>, numerator, denominator, value, low, high, suppressed
+
+`low`–`high` is a 95 % confidence interval where the measure gives one (means, contrasts) and
+empty otherwise.
 
 Each indicator's `events` expression is filtered to the period range, grouped by period and the
 chosen dimensions, and aggregated by its measure on the backend (DuckDB, Spark, ...). Only the
@@ -22,14 +25,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
+from scipy.stats import t as student_t
 
 from ..errors import TilannekuvaError
-from .model import Distribution, Indicator, Quantile, Share
+from .model import Contrast, Count, Distribution, Indicator, Mean, Quantile, Ratio, Share
 from .registry import get
-from .sources import Sources
+from .sources import GRAINS, Sources
+from .suppression import FIGURES as OUTPUT_FIGURES
 from .suppression import suppress
-
-GRAINS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 class IndicatorError(TilannekuvaError):
@@ -109,6 +112,13 @@ def check_dimensions(indicator: Indicator, query: Query) -> None:
             f"{', '.join(indicator.dimensions) or 'no dimensions'}.")
 
 
+def check_grain(indicator: Indicator, query: Query) -> None:
+    if query.grain not in indicator.grains:
+        raise IndicatorError(
+            f"Indicator {indicator.id} is defined by {' or '.join(indicator.grains)}, not by "
+            f"{query.grain}.")
+
+
 def _aggregate(indicator: Indicator, src: Sources, query: Query,
                materialise: bool = False) -> pd.DataFrame:
     events = src.cached(indicator.events) if materialise else indicator.events(src)
@@ -119,19 +129,85 @@ def _aggregate(indicator: Indicator, src: Sources, query: Query,
     events = events.mutate(period=period)
     keys = ["period", *query.dimensions, *indicator.fixed_dimensions]
     measure = indicator.measure
+    if isinstance(measure, Contrast):
+        return _aggregate_contrast(events, keys)
     figures = {"rows": events.count()}
     if isinstance(measure, Share):
         figures["hits"] = events.hit.cast("int64").sum()
     elif isinstance(measure, Quantile):
         figures["value"] = events.amount.quantile(measure.q)
+    elif isinstance(measure, Mean):
+        figures["value"] = events.amount.mean()
+        figures["sd"] = events.amount.std(how="sample")
+    elif isinstance(measure, Ratio):
+        figures["hit_amount"] = events.amount.cast("float64").sum(where=events.hit)
+        figures["amount"] = events.amount.cast("float64").sum()
     if indicator.about_persons:
         figures["persons"] = events.subject.nunique()
     return events.group_by(keys).aggregate(**figures).to_pandas()
 
 
+def _aggregate_contrast(events, keys: list[str]) -> pd.DataFrame:
+    """Per cell and stratum, each arm's rows, mean and variance; per cell and arm, its distinct
+    persons. Combined in `_contrast`."""
+    amount = events.amount.cast("float64")
+    strata = events.group_by([*keys, "stratum", "arm"]).aggregate(
+        rows=events.count(), mean=amount.mean(), var=amount.var(how="sample")).to_pandas()
+    persons = events.group_by([*keys, "arm"]).aggregate(
+        persons=events.subject.nunique()).to_pandas()
+    return _contrast(strata, persons, keys)
+
+
+def _contrast(strata: pd.DataFrame, persons: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The `Contrast` measure from per-stratum arm summaries (see its docstring)."""
+    strata = strata.assign(var=strata["var"].fillna(0.0))
+    wide = strata.pivot_table(index=[*keys, "stratum"], columns="arm",
+                              values=["rows", "mean", "var"], aggfunc="first", dropna=False)
+    wide.columns = [f"{figure}_{arm}" for figure, arm in wide.columns]
+    wide = wide.reset_index()
+    for arm in ("treated", "comparison"):
+        for figure in ("rows", "mean", "var"):
+            wide.setdefault(f"{figure}_{arm}", float("nan"))
+    wide["rows_treated"] = wide["rows_treated"].fillna(0)
+    matched = wide[(wide["rows_treated"] > 0) & wide["rows_comparison"].fillna(0).gt(0)].copy()
+    matched["difference"] = matched["mean_treated"] - matched["mean_comparison"]
+    matched["spread"] = (matched["var_treated"] / matched["rows_treated"]
+                         + matched["var_comparison"] / matched["rows_comparison"])
+    out = []
+    treated_by_cell = wide.groupby(keys, dropna=False)["rows_treated"].sum()
+    arms = persons.pivot_table(index=keys, columns="arm", values="persons", aggfunc="first",
+                               dropna=False)
+    for cell, total in treated_by_cell.items():
+        cell = cell if isinstance(cell, tuple) else (cell,)
+        mask = pd.Series(True, index=matched.index)
+        for key, value in zip(keys, cell, strict=True):
+            mask &= matched[key].isna() if pd.isna(value) else matched[key] == value
+        rows = matched[mask]
+        weight = rows["rows_treated"] / rows["rows_treated"].sum() if len(rows) else rows[
+            "rows_treated"]
+        value = float((weight * rows["difference"]).sum()) if len(rows) else float("nan")
+        half = 1.959963984540054 * float((weight ** 2 * rows["spread"]).sum()) ** 0.5
+        counts = arms.loc[cell] if cell in arms.index else pd.Series(dtype=float)
+        fewer = min(counts.get("treated", 0) or 0, counts.get("comparison", 0) or 0)
+        out.append({**dict(zip(keys, cell, strict=True)), "hits": rows["rows_treated"].sum(),
+                    "rows": total, "value": value,
+                    "low": value - half if len(rows) else float("nan"),
+                    "high": value + half if len(rows) else float("nan"), "persons": fewer})
+    return pd.DataFrame(out, columns=[*keys, "hits", "rows", "value", "low", "high", "persons"])
+
+
+def _t_interval(mean: pd.Series, sd: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The 95 % confidence interval of a mean from Student's t (empty below two rows)."""
+    n = rows.astype("float")
+    t = pd.Series(student_t.ppf(0.975, (n - 1).clip(lower=1)), index=n.index)
+    half = (t * sd.astype("float") / n.pow(0.5)).where(n >= 2)
+    return mean - half, mean + half
+
+
 def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFrame:
     measure = indicator.measure
     count = rows["rows"].astype("Int64")
+    rows["low"] = rows["high"] = pd.NA
     if isinstance(measure, Share):
         rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count
         rows["value"] = rows["numerator"] / rows["denominator"]
@@ -142,6 +218,18 @@ def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFra
         rows["numerator"] = count
         rows["denominator"] = rows.groupby(cell, dropna=False)["rows"].transform("sum")
         rows["value"] = rows["numerator"] / rows["denominator"]
+    elif isinstance(measure, Mean):
+        rows["numerator"], rows["denominator"] = pd.NA, count
+        rows["low"], rows["high"] = _t_interval(rows["value"], rows["sd"], rows["rows"])
+    elif isinstance(measure, Count):
+        counted = count if measure.of == "rows" else rows["persons"].astype("Int64")
+        rows["numerator"], rows["denominator"], rows["value"] = counted, pd.NA, counted
+    elif isinstance(measure, Ratio):
+        rows["numerator"] = rows["hit_amount"].fillna(0).round().astype("Int64")
+        rows["denominator"] = rows["amount"].round().astype("Int64")
+        rows["value"] = rows["hit_amount"].fillna(0) / rows["amount"].where(rows["amount"] > 0)
+    elif isinstance(measure, Contrast):
+        rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count
     if not indicator.about_persons:
         rows["persons"] = pd.NA
     starts = pd.to_datetime(rows["period"]).dt.date
@@ -149,10 +237,11 @@ def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFra
                       for d in starts]
     rows.insert(0, "indicator", indicator.id)
     keep = ["indicator", "period", *query.dimensions, *indicator.fixed_dimensions,
-            "numerator", "denominator", "value", "persons"]
+            *OUTPUT_FIGURES, "persons"]
     rows = rows[keep].astype({"numerator": "Int64", "denominator": "Int64",
-                              "value": "Float64"})
-    return rows.sort_values(keep[1:-4], kind="stable", na_position="last", key=_in_order)
+                              "value": "Float64", "low": "Float64", "high": "Float64"})
+    sort = keep[1:-1 - len(OUTPUT_FIGURES)]
+    return rows.sort_values(sort, kind="stable", na_position="last", key=_in_order)
 
 
 #: Dimensions whose labels start with the number they are ordered by ("1–7", "75+").
@@ -178,6 +267,8 @@ def compute(src: Sources, query: Query, min_cell_size: int,
     indicators = [get(i) for i in query.indicators]
     for indicator in indicators:
         check_dimensions(indicator, query)
+        check_grain(indicator, query)
+    src = replace(src, grain=query.grain)
     if any(i.snapshot for i in indicators):
         src = replace(src, as_of_days=measurement_days(query.start, query.end, query.grain))
     parts = []
@@ -192,5 +283,5 @@ def compute(src: Sources, query: Query, min_cell_size: int,
     fixed = [d for i in indicators for d in i.fixed_dimensions if d not in columns]
     columns += list(dict.fromkeys(fixed))
     result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    result = result.reindex(columns=[*columns, "numerator", "denominator", "value", "persons"])
+    result = result.reindex(columns=[*columns, *OUTPUT_FIGURES, "persons"])
     return suppress(result.reset_index(drop=True), min_cell_size, class_columns=fixed)

@@ -18,8 +18,12 @@ The rows `events` returns carry:
 - `subject` (string or null): the person the row is about, for small-count suppression; null
   for rows about no person (T3 counts professionals' calendars);
 - one column per dimension the indicator supports (names from `dimensions.DIMENSIONS`);
-- the measure's inputs: `hit` (boolean) for a share, `amount` (number) for a quantile or
-  median.
+- the measure's inputs: `hit` (boolean) for a share or a ratio, `amount` (number) for a
+  quantile, a mean or a ratio, `arm` and `stratum` for a matched contrast.
+
+Indicators about persons over a whole period (a client's continuity in a year, a heavy user)
+read the period grain from `Sources.grain` and `Sources.period`, and place their row on the
+period's first day.
 """
 
 from __future__ import annotations
@@ -76,7 +80,54 @@ class Distribution:
     kind: Literal["distribution"] = "distribution"
 
 
-Measure = Share | Quantile | Distribution
+@dataclass(frozen=True)
+class Mean:
+    """value = the mean of `amount`; denominator = rows; numerator empty; `low`–`high` = its
+    95 % confidence interval from Student's t with rows − 1 degrees of freedom (empty for fewer
+    than two rows). With `amount` in {−100, 0, 100} the mean is a net promoter score and the
+    interval the usual one for it."""
+
+    kind: Literal["mean"] = "mean"
+
+
+@dataclass(frozen=True)
+class Count:
+    """value = numerator = the number of rows (`of="rows"`) or of distinct `subject`s
+    (`of="persons"`); denominator empty."""
+
+    of: Literal["rows", "persons"] = "rows"
+    kind: Literal["count"] = "count"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator = the sum of `amount` over rows with `hit`, denominator = the sum of `amount`
+    over all rows (both rounded to whole units), value = their exact ratio: the share of euros
+    (or days) rather than of rows."""
+
+    kind: Literal["ratio"] = "ratio"
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A matched difference in means (difference in differences when `amount` is a change).
+
+    Rows carry `arm` ("treated" or "comparison") and `stratum` (the matching cell). Within each
+    stratum holding both arms the treated mean minus the comparison mean is taken; value is
+    their average weighted by the treated rows of each stratum (exact matching on strata, the
+    comparison reweighted to the treated). `low`–`high` is the normal 95 % interval with
+    variance Σ w² (s²_t / n_t + s²_c / n_c); a stratum arm of one row adds no variance of its
+    own. numerator = treated rows matched, denominator = treated rows in all strata (so the
+    unmatched are visible); the persons behind the row, for suppression, are the fewer of
+    the two arms' distinct subjects."""
+
+    kind: Literal["contrast"] = "contrast"
+
+
+Measure = Share | Quantile | Distribution | Mean | Count | Ratio | Contrast
+
+#: Grains every indicator can be computed at unless it says otherwise.
+ALL_GRAINS = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True)
@@ -84,7 +135,9 @@ class Indicator:
     id: str
     names: Names
     definition: Names
-    unit: Literal["share", "days", "count"]
+    #: share 0–1; days; count; index 0–1 (continuity); score −100…100 (NPS); euros; a mean
+    #: number of events per person (per_person).
+    unit: Literal["share", "days", "count", "index", "score", "euros", "per_person"]
     better: Literal["higher", "lower"] | None
     measure: Measure
     events: Callable[[Sources], ir.Table]
@@ -96,6 +149,8 @@ class Indicator:
     snapshot: bool = False
     about_persons: bool = True
     group: str = ""
+    #: Period grains the indicator can be computed at (a heavy user is defined over a year).
+    grains: tuple[str, ...] = ALL_GRAINS
 
     @property
     def fixed_dimensions(self) -> tuple[str, ...]:

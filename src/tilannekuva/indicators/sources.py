@@ -37,6 +37,9 @@ START_COLUMNS = (
 )
 
 
+#: Ibis truncation unit of each period grain.
+GRAINS = {"month": "M", "quarter": "Q", "year": "Y"}
+
 DEADLINE_SCHEMA = pa.schema([
     ("rule", pa.string()), ("rule_service", pa.string()), ("start_event", pa.string()),
     ("end_event", pa.string()), ("age_min", pa.int32()), ("age_max", pa.int32()),
@@ -53,6 +56,29 @@ class Parameters:
     age_bands: tuple[int, ...] = AGE_BAND_EDGES
     t3_no_time_days: int = T3_NO_TIME_DAYS
     t3_horizon_days: int = T3_HORIZON_DAYS
+    #: Continuity indices need at least this many visits of a client in the period (COC is
+    #: defined from 2); clients below it are counted as excluded.
+    continuity_min_visits: int = 2
+    #: Heavy service users: "cost" = the top `heavy_user_top_share` of clients by cost;
+    #: "services" = clients using at least `heavy_user_min_services` distinct service groups;
+    #: "visits" = clients with at least `heavy_user_min_visits` visits and care days.
+    heavy_user_definition: str = "cost"
+    heavy_user_top_share: float = 0.10
+    heavy_user_min_services: int = 4
+    heavy_user_min_visits: int = 30
+    #: Especially frequent users: emergency-department visits and phone-service contacts a year.
+    frequent_ed_visits: int = 10
+    frequent_phone_contacts: int = 20
+    #: User-defined service combinations: (name, service groups used in the same year).
+    service_combinations: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("ed_and_home_care", ("emergency", "home_care")),
+        ("mental_health_and_substance", ("mental_health", "substance_use")),
+        ("health_and_social_work", ("general_practice", "social_work")),
+    )
+    #: Children and young people: persons under this age on the day of the event.
+    youth_age_limit: int = 23
+    #: Care-plan impact: months before and after the plan compared.
+    care_plan_months: int = 6
 
     def __post_init__(self) -> None:
         validate_bounds(self.wait_classes, "wait classes")
@@ -62,6 +88,17 @@ class Parameters:
             raise ValueError("age bands must start at 0")
         if self.t3_no_time_days < 0 or self.t3_horizon_days < 1:
             raise ValueError("T3 values must be positive")
+        if self.continuity_min_visits < 2:
+            raise ValueError("continuity needs a minimum of at least 2 visits")
+        if self.heavy_user_definition not in ("cost", "services", "visits"):
+            raise ValueError("heavy_user_definition must be cost, services or visits")
+        if not 0 < self.heavy_user_top_share < 1:
+            raise ValueError("heavy_user_top_share must be between 0 and 1")
+        if min(self.heavy_user_min_services, self.heavy_user_min_visits,
+               self.frequent_ed_visits, self.frequent_phone_contacts,
+               self.youth_age_limit, self.care_plan_months) < 1:
+            raise ValueError("heavy-user, frequent-user, youth and care-plan limits must be "
+                             "positive")
 
 
 @dataclass
@@ -71,6 +108,9 @@ class Sources:
     rules: Sequence[Rule] = field(default_factory=load_rules)
     #: Measurement days of snapshot indicators (waiting lists, T3); set by the engine.
     as_of_days: Sequence[date] = ()
+    #: Period grain of the query being computed; set by the engine. Indicators about a person
+    #: over a whole period (continuity, heavy users) aggregate by it.
+    grain: str = "month"
     #: Expressions already computed on the backend (see `cached`), by builder and as-of days;
     #: shared by copies of this Sources that differ only in their as-of days.
     _cache: dict = field(default_factory=dict, repr=False)
@@ -81,11 +121,15 @@ class Sources:
     def cached(self, build: Callable[[Sources], ir.Table]) -> ir.Table:
         """`build(self)` materialised once on the backend (a temporary table), so indicators
         that read the same wait kind (share, median, p90, distribution) or the same T3
-        measurements compute it once per run and set of as-of days."""
-        key = (build, tuple(self.as_of_days))
+        measurements compute it once per run, set of as-of days and grain."""
+        key = (build, tuple(self.as_of_days), self.grain)
         if key not in self._cache:
             self._cache[key] = build(self).cache()
         return self._cache[key]
+
+    def period(self, day: ir.DateValue) -> ir.DateValue:
+        """The first day of the period (of the query's grain) that `day` falls in."""
+        return day.truncate(GRAINS[self.grain])
 
     def as_of(self) -> ir.Table:
         """The measurement days as a one-column table (`as_of`, date)."""

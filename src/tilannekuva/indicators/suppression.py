@@ -1,17 +1,20 @@
 """Small-count suppression: the one place it is applied.
 
 A row of indicator output is suppressed when fewer than `min_cell_size` distinct persons stand
-behind it: for a share or a quantile the persons in its denominator, for a class of a
-distribution the persons counted in it. Suppressed rows keep their indicator, period and
-dimension values, so a reader sees that a figure exists but is hidden; numerator, denominator
-and value are emptied.
+behind it: for a share, quantile, mean or ratio the persons in its denominator, for a class of
+a distribution or a count the persons counted in it, for a matched contrast the fewer of its
+two arms (treated and comparison). Suppressed rows keep their indicator, period and
+dimension values, so a reader sees that a figure exists but is hidden; numerator, denominator,
+value and its interval are emptied.
 
 The classes of a distribution share one denominator, so a single hidden class could be recovered
 by subtracting the others from it. When a cell of a distribution (the same indicator, period and
 dimension values) has exactly one class hidden, the smallest other class is hidden too
 (secondary suppression), so that no hidden class can be worked out alone.
 
-Rows about no person (T3 counts professionals' calendars) are never suppressed. A small
+Rows about no person (T3 counts professionals' calendars) are never suppressed. Anonymous
+feedback answers count each answer as its own "person", so a unit with fewer than the minimum
+answers is hidden too. A small
 numerator under a large denominator ("2 of 300 visits were late") is shown: it does not single
 anyone out. The default minimum of 5 is a product choice (the legal reference found no fixed
 minimum); a county sets its own with `min_cell_size`.
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-FIGURES = ("numerator", "denominator", "value")
+FIGURES = ("numerator", "denominator", "value", "low", "high")
 
 
 def suppress(rows: pd.DataFrame, min_cell_size: int,

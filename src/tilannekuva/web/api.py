@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from ..errors import TilannekuvaError
 from ..indicators.registry import REGISTRY, get
+from ..indicators.suppression import FIGURES
 from ..privacy.audit import latest
 from ..rules import local_date
 from .accounts import User, authenticate, open_session
@@ -101,6 +102,7 @@ class IndicatorInfo(BaseModel):
     dimensions: list[str]
     legal_basis: str
     rules: list[str]
+    grains: list[str]
 
 
 class Row(BaseModel):
@@ -110,6 +112,9 @@ class Row(BaseModel):
     numerator: int | None
     denominator: int | None
     value: float | None
+    #: 95 % confidence interval of the value, for measures that give one (means, contrasts).
+    low: float | None = None
+    high: float | None = None
     suppressed: bool
 
 
@@ -182,18 +187,19 @@ def indicator_info(indicator, language: str) -> IndicatorInfo:
         group=indicator.group, unit=indicator.unit, better=indicator.better,
         target=indicator.target, measure=indicator.measure.kind, snapshot=indicator.snapshot,
         dimensions=list(indicator.dimensions), legal_basis=indicator.legal_basis,
-        rules=list(indicator.rules))
+        rules=list(indicator.rules), grains=list(indicator.grains))
 
 
 def rows_out(frame) -> list[Row]:
-    fixed = {"indicator", "period", "numerator", "denominator", "value", "suppressed"}
+    fixed = {"indicator", "period", *FIGURES, "suppressed"}
     out = []
     for record in frame.astype(object).to_dict("records"):
         out.append(Row(indicator=record["indicator"], period=record["period"],
                        dimensions={k: _clean(v) for k, v in record.items() if k not in fixed},
                        numerator=_clean(record["numerator"]),
                        denominator=_clean(record["denominator"]),
-                       value=_clean(record["value"]), suppressed=bool(record["suppressed"])))
+                       value=_clean(record["value"]), low=_clean(record.get("low")),
+                       high=_clean(record.get("high")), suppressed=bool(record["suppressed"])))
     return out
 
 
