@@ -38,12 +38,27 @@ DEFAULTS: dict[str, dict] = {
                      "notifier_type": "client"},
     "social_decisions": {"person_id": "P1", "unit_id": "SO1", "service_type": "home_care",
                          "result": "granted"},
+    "episodes": {"person_id": "P1", "unit_id": "W1", "specialty": "psychiatry",
+                 "admission_source": "referral"},
+    "care_plans": {"person_id": "P1", "unit_id": "U1", "plan_type": "health_and_care_plan"},
+    "responsible_worker_assignments": {"person_id": "P1", "role": "own_doctor"},
+    "feedback_responses": {"unit_id": "U1", "service": "general_practice",
+                           "service_channel": "physical", "response_channel": "sms",
+                           "language": "fi"},
+    "digital_usage": {"person_id": "P1", "unit_id": "D1", "digital_service": "nurse_chat"},
+    "digital_pathways": {"person_id": "P1", "unit_id": "U1", "pathway": "diabetes",
+                         "status": "active"},
 }
 
 UNIT_DEFAULTS = {
     "S1": {"service_area": "specialised_care", "level": "specialised",
            "unit_type": "outpatient_clinic", "specialty": "internal_medicine"},
     "SO1": {"service_area": "older_people", "level": "social", "unit_type": "social_work_office"},
+    "W1": {"service_area": "specialised_care", "level": "specialised", "unit_type": "ward",
+           "specialty": "psychiatry", "beds": 20},
+    "ED": {"service_area": "emergency", "level": "specialised",
+           "unit_type": "emergency_department"},
+    "D1": {"service_area": "primary_care", "level": "primary", "unit_type": "digital_service"},
 }
 
 
@@ -77,7 +92,9 @@ class County:
                 (("persons", "person_id"), ("units", "unit_id"),
                  ("professionals", "professional_id"))}
         for table in ("contacts", "care_need_assessments", "visits", "appointment_slots",
-                      "referrals", "social_cases", "social_decisions", "professionals"):
+                      "referrals", "social_cases", "social_decisions", "professionals",
+                      "episodes", "care_plans", "responsible_worker_assignments",
+                      "feedback_responses", "digital_usage", "digital_pathways"):
             for row in self.rows[table]:
                 for column, target, key in (("person_id", "persons", "person_id"),
                                             ("unit_id", "units", "unit_id"),

@@ -35,6 +35,30 @@ DIMENSIONS: dict[str, str] = {
     "rule": "Id of the access rule that judged the wait (see docs/rules.md).",
     "wait_class": "Waiting-time class, whole days from start to end.",
     "waited_class": "Time waited so far on the as-of day, whole days.",
+    # Population analytics (continuity, heavy users, youth services, care plans, first
+    # assessment, feedback, documentation quality, digital services).
+    "profession_group": "Doctor or nurse (continuity is measured for each separately).",
+    "service_group": "Service a client used (code list `service`).",
+    "other_service": "Another service used by the clients of `service_group` (co-use).",
+    "services_used": "Number of distinct services a client used in the period, as a class.",
+    "service_mix": "Whether a client used health services only, social care only, or both.",
+    "combination": "A user-defined service combination (parameter service_combinations).",
+    "top_share": "Cut of the cost-concentration curve: the top p % of clients by cost.",
+    "care_level": "Primary or specialised care.",
+    "notifier_type": "Who brought a social-care case up.",
+    "phenomenon": "Main phenomenon observed in a social-care case.",
+    "outcome": "Outcome of a social-care first assessment.",
+    "service": "Service line (code list `service`).",
+    "service_channel": "How the service was given (physical visit, chat, ...).",
+    "response_channel": "How a feedback answer was collected.",
+    "language": "Language of the service or questionnaire.",
+    "statement": "Basic statement of the national feedback model.",
+    "check": "Documentation-quality check.",
+    "table": "Canonical table a documentation-quality check reads.",
+    "digital_service": "Digital service (chat, Omaolo, e-booking, ...).",
+    "pathway": "Digital care pathway.",
+    "pathway_stage": "Lifecycle stage of a digital care pathway.",
+    "end_reason": "Why a digital care pathway ended.",
 }
 
 #: Lower edges of the default age bands; each band runs to the next edge minus one.

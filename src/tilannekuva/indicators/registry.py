@@ -4,11 +4,25 @@ here. The CLI, the catalogue (docs/indicators.md) and later the dashboard and AP
 from __future__ import annotations
 
 from ..errors import TilannekuvaError
-from . import primary_care, social, specialised, t3
+from . import (
+    care_plans,
+    continuity,
+    digital,
+    feedback,
+    first_assessment,
+    heavy_users,
+    primary_care,
+    quality,
+    social,
+    specialised,
+    t3,
+    youth_mental_health,
+)
 from .dimensions import DIMENSIONS
 from .model import Indicator
 
-MODULES = (primary_care, specialised, social, t3)
+MODULES = (primary_care, specialised, social, t3, continuity, heavy_users, youth_mental_health,
+           care_plans, first_assessment, feedback, quality, digital)
 
 
 class UnknownIndicator(TilannekuvaError):
