@@ -75,7 +75,7 @@ def _entry(indicator: Indicator) -> list[str]:
          + ("" if indicator.grains == ALL_GRAINS
             else f"; only by {' or '.join(indicator.grains)}")),
         ("Dimensions", ", ".join(f"`{d}`" for d in indicator.dimensions)
-         + (f"; always split by `{indicator.fixed_dimensions[0]}`"
+         + (f"; always split by {', '.join(f'`{d}`' for d in indicator.fixed_dimensions)}"
             if indicator.fixed_dimensions else "")),
         ("Suppression", "by persons" if indicator.about_persons
          else "none (not about persons)"),

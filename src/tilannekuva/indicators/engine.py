@@ -282,6 +282,8 @@ def compute(src: Sources, query: Query, min_cell_size: int,
     columns = ["indicator", "period", *query.dimensions]
     fixed = [d for i in indicators for d in i.fixed_dimensions if d not in columns]
     columns += list(dict.fromkeys(fixed))
+    classes = [d for i in indicators for d in i.class_dimension if d not in query.dimensions]
     result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     result = result.reindex(columns=[*columns, *OUTPUT_FIGURES, "persons"])
-    return suppress(result.reset_index(drop=True), min_cell_size, class_columns=fixed)
+    return suppress(result.reset_index(drop=True), min_cell_size,
+                    class_columns=list(dict.fromkeys(classes)))

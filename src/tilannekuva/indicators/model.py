@@ -135,9 +135,9 @@ class Indicator:
     id: str
     names: Names
     definition: Names
-    #: share 0–1; days; count; index 0–1 (continuity); score −100…100 (NPS); euros; a mean
-    #: number of events per person (per_person).
-    unit: Literal["share", "days", "count", "index", "score", "euros", "per_person"]
+    #: share 0–1; days; minutes; count; index 0–1 (continuity); score −100…100 (NPS); euros;
+    #: a mean number of events per person (per_person).
+    unit: Literal["share", "days", "minutes", "count", "index", "score", "euros", "per_person"]
     better: Literal["higher", "lower"] | None
     measure: Measure
     events: Callable[[Sources], ir.Table]
@@ -151,8 +151,16 @@ class Indicator:
     group: str = ""
     #: Period grains the indicator can be computed at (a heavy user is defined over a year).
     grains: tuple[str, ...] = ALL_GRAINS
+    #: Dimensions the output is always split by because a total over them means nothing (the
+    #: cuts of a cost-concentration curve, the statements of a questionnaire).
+    always_by: tuple[str, ...] = ()
+
+    @property
+    def class_dimension(self) -> tuple[str, ...]:
+        """The class dimension of a distribution, whose classes share one denominator."""
+        return (self.measure.by,) if isinstance(self.measure, Distribution) else ()
 
     @property
     def fixed_dimensions(self) -> tuple[str, ...]:
-        """Dimensions always in the output (the classes of a distribution)."""
-        return (self.measure.by,) if isinstance(self.measure, Distribution) else ()
+        """Dimensions always in the output: `always_by` and the classes of a distribution."""
+        return (*self.always_by, *self.class_dimension)
