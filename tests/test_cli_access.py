@@ -87,3 +87,31 @@ def test_overdue_needs_a_scope_lists_the_hand_worked_person_and_is_audited(db, t
             "SELECT user_name, action, scope, rows FROM audit_log").fetchall()
     assert action == "overdue_list" and shown == 3 and user
     assert json.loads(scope)["units"] == ["U1"]
+
+
+def test_a_parameter_from_the_command_line_or_the_file_changes_the_figures(db, tmp_path):
+    """The six persons (born 1980-06-15) are 43 on 2024-04-01: in the default band 23–64, and
+    in 0–49 when the bands are set to start at 0 and 50."""
+    args = ("indicators", "--db", db, "-i", "primary_care_within_deadline", "--start",
+            "2024-01-01", "--end", "2024-12-31", "--period", "year", "--by", "age_band")
+    default = run(*args)
+    assert default.exit_code == 0 and "23–64" in default.output, default.output
+    chosen = run(*args, "--param", "age_bands=[0, 50]")
+    assert chosen.exit_code == 0 and "0–49" in chosen.output and "23–64" not in chosen.output
+    (tmp_path / "tilannekuva.toml").write_text("[parameters]\nage_bands = [0, 50]\n")
+    assert "0–49" in run(*args).output
+    (tmp_path / "tilannekuva.toml").write_text("[parameters]\nage_band = [0, 50]\n")
+    refused = run(*args)
+    assert refused.exit_code == 2 and "unknown parameter 'age_band'" in refused.output
+    assert "[parameters] in the configuration file" in refused.output
+
+
+def test_a_bad_parameter_or_capability_is_refused_in_words(db):
+    result = run("indicators", "--db", db, "--param", "heavy_user_top_share=2")
+    assert result.exit_code == 2 and "heavy_user_top_share must be between 0 and 1" in (
+        result.output)
+    result = run("indicators", "--db", db, "--param", "continuity_min_visits")
+    assert result.exit_code == 2 and "write NAME=VALUE" in result.output
+    result = run("indicators", "--db", db, "--group", "nonsense")
+    assert result.exit_code == 2 and "No capability 'nonsense'" in result.output
+    assert "Traceback" not in result.output

@@ -7,9 +7,10 @@ rows. Each indicator is computed monthly over the whole data range (the first to
 any wait starts, as `Sources.start_dates` reads it: the generated years, the referral and
 decision backlog before them and a partial last month), once without dimensions and once by
 its first dimension, each at min_cell_size 1 and 5 (suppression depends on the distinct-person
-counts the engines compute). The frames must match row for row: periods, dimension values,
-numerators, denominators and suppression exactly, values to 1e-9 relative (the same
-arithmetic in another engine's floating point).
+counts the engines compute); an indicator defined only by year (heavy users) by year. The frames
+must match row for row: periods, dimension values, numerators, denominators and suppression
+exactly, values and confidence intervals to 1e-9 relative (the same arithmetic in another
+engine's floating point).
 
 Indicators are taken from the registry when the tests are collected, so an indicator added to
 any capability module is covered without touching this file. docs/spark.md says what this
@@ -82,10 +83,13 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _queries(indicator_id: str, duck: Sources) -> list[tuple[Query, int]]:
+    """Monthly, or by the indicator's own grain when it has no months (heavy users: years)."""
     first, last = duck.start_dates
-    dimensions = REGISTRY[indicator_id].dimensions
+    indicator = REGISTRY[indicator_id]
+    dimensions = indicator.dimensions
+    grain = "month" if "month" in indicator.grains else indicator.grains[0]
     breakdowns = [(), *([dimensions[:1]] if dimensions else [])]
-    return [(Query((indicator_id,), first, last, "month", dims), min_cell_size)
+    return [(Query((indicator_id,), first, last, grain, dims), min_cell_size)
             for dims in breakdowns for min_cell_size in (1, 5)]
 
 
@@ -100,10 +104,12 @@ def test_indicator_is_the_same_on_duckdb_and_spark(indicator_id: str, engines) -
             assert expected["value"].notna().any(), (
                 f"{case}: the fixture county gives no figures on DuckDB, so Spark is compared "
                 "with nothing; make the synthetic county produce this indicator's events")
-        pd.testing.assert_frame_equal(actual.drop(columns="value"),
-                                      expected.drop(columns="value"), obj=case)
-        pd.testing.assert_series_equal(actual["value"], expected["value"], check_exact=False,
-                                       rtol=1e-9, atol=0, obj=f"{case}: value")
+        computed = ["value", "low", "high"]
+        pd.testing.assert_frame_equal(actual.drop(columns=computed),
+                                      expected.drop(columns=computed), obj=case)
+        for column in computed:
+            pd.testing.assert_series_equal(actual[column], expected[column], check_exact=False,
+                                           rtol=1e-9, atol=1e-12, obj=f"{case}: {column}")
 
 
 def test_overdue_list_is_the_same_on_duckdb_and_spark(engines) -> None:

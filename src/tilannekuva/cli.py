@@ -3,13 +3,14 @@ package and prints its result. Problems the user can fix are printed as plain me
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -38,7 +39,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except TilannekuvaError as err:
-        console.print(f"[bold red]Error:[/] {err}")
+        console.print(f"[bold red]Error:[/] {escape(str(err))}")
         raise typer.Exit(2) from None
 
 
@@ -308,34 +309,46 @@ def indicators(
                                             "classes in days, e.g. 0,7,14,90,182."),
     t3_no_time_days: int | None = typer.Option(None, help="T3 of a professional with no third "
                                                "free appointment (default 182)."),
+    group: str | None = typer.Option(None, help="Only the indicators of one capability "
+                                     "(access, t3, continuity, heavy_users, ...; see --list)."),
+    param: list[str] = typer.Option(None, "--param", show_default=False, help="An indicator "
+                                    "parameter as NAME=VALUE in TOML syntax (repeatable), e.g. "
+                                    "continuity_min_visits=3, heavy_user_definition=services; "
+                                    "overrides [parameters] in tilannekuva.toml."),
     list_: bool = typer.Option(False, "--list", help="List the indicators and exit."),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Compute registry indicators into the long shape (indicator, period, dimensions,
-    numerator, denominator, value, suppressed); small counts are suppressed."""
-    from dataclasses import replace
-
-    from .indicators import REGISTRY, Parameters, Query, Sources, compute, duckdb_file
+    numerator, denominator, value, low, high, suppressed); small counts are suppressed."""
+    from .indicators import REGISTRY, Query, Sources, compute, duckdb_file
 
     with user_errors():
         if list_:
-            listing = Table("indicator", "name", "unit", "dimensions", title="Indicators")
+            listing = Table("indicator", "group", "name", "unit", "periods", "dimensions",
+                            title="Indicators")
             for ind in REGISTRY.values():
-                listing.add_row(ind.id, ind.names.en, ind.unit, ", ".join(ind.dimensions))
+                listing.add_row(ind.id, ind.group, ind.names.en, ind.unit, ", ".join(ind.grains),
+                                ", ".join(ind.dimensions))
             console.print(listing)
             return
         settings = load_settings()
-        parameters = Parameters()
+        overrides = _parameter_options(param or ())
         if wait_classes is not None:
-            parameters = replace(parameters, wait_classes=_classes(wait_classes))
+            overrides["wait_classes"] = list(_classes(wait_classes))
         if t3_no_time_days is not None:
-            parameters = replace(parameters, t3_no_time_days=t3_no_time_days)
-        src = Sources(duckdb_file(_database(db)), parameters)
+            overrides["t3_no_time_days"] = t3_no_time_days
+        src = Sources(duckdb_file(_database(db)), settings.indicator_parameters(overrides))
         dims = tuple(by or ())
+        groups = {i.group for i in REGISTRY.values()}
+        if group is not None and group not in groups:
+            raise TilannekuvaError(f"No capability {group!r}; choose one of "
+                                   f"{', '.join(sorted(groups))}.")
         ids = tuple(indicator or [i.id for i in REGISTRY.values()
-                                  if all(d in i.dimensions for d in dims)])
+                                  if all(d in i.dimensions for d in dims)
+                                  and period in i.grains and group in (None, i.group)])
         if not ids:
-            raise TilannekuvaError(f"No indicator supports all of {', '.join(dims)}.")
+            raise TilannekuvaError(f"No indicator supports all of {', '.join(dims)} by "
+                                   f"{period}" + (f" in {group}." if group else "."))
         span = src.start_dates
         if span is None and (start is None or end is None):
             raise TilannekuvaError("The database has no events; give --start and --end.")
@@ -350,6 +363,25 @@ def indicators(
             console.print(f"Wrote {len(rows):,} rows to {write_table(rows, out, 'indicators')}")
             return
         _print_indicator_rows(rows)
+
+
+def _parameter_options(pairs: Sequence[str]) -> dict:
+    """`--param NAME=VALUE` pairs with each VALUE read as a TOML value (a bare word that is not
+    valid TOML is taken as a string)."""
+    import tomllib
+
+    values = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise TilannekuvaError(f"--param {pair!r}: write NAME=VALUE, e.g. "
+                                   "continuity_min_visits=3.")
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        values[name.strip()] = value
+    return values
 
 
 def _print_indicator_rows(rows, limit: int = 200) -> None:
@@ -367,8 +399,9 @@ def _print_indicator_rows(rows, limit: int = 200) -> None:
                 continue
             if value is None:
                 cells.append("–")
-            elif column == "value":
-                cells.append(f"{value:.1%}" if unit == "share" else f"{value:,.1f}")
+            elif column in ("value", "low", "high"):
+                cells.append(f"{value:.1%}" if unit == "share" else
+                             f"{value:,.3f}" if unit == "index" else f"{value:,.1f}")
             else:
                 cells.append(f"{value}")
         shown.add_row(*cells)

@@ -9,13 +9,18 @@ TILANNEKUVA_CONFIG (default ./tilannekuva.toml, if it exists), then the default.
     spc_run_length = 7          # points in a run or trend that signal (Making Data Count: 7)
     session_hours = 8           # a dashboard sign-in lasts this long
     pseudonym_key_file = "/etc/tilannekuva/pseudonym.key"   # or pseudonym_key = "..."
+
+    [parameters]                # indicator parameters (indicators.sources.Parameters)
+    continuity_min_visits = 3
+    heavy_user_definition = "services"
+    service_combinations = { ed_and_home_care = ["emergency", "home_care"] }
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TilannekuvaError
@@ -39,6 +44,20 @@ class Settings:
     pseudonym_key: bytes | None
     spc_run_length: int = DEFAULT_SPC_RUN_LENGTH
     session_hours: float = DEFAULT_SESSION_HOURS
+    #: The [parameters] table of the file, as read; see `indicator_parameters`.
+    parameters: dict = field(default_factory=dict)
+
+    def indicator_parameters(self, overrides: dict | None = None, where: str = "--param"):
+        """The indicators' `Parameters`: the file's [parameters], then `overrides` (from
+        command-line options). Imported here, not at the top: reading settings must not load
+        the analytics libraries."""
+        from .indicators.sources import parameters_from
+
+        try:
+            parameters_from(self.parameters, "[parameters] in the configuration file")
+            return parameters_from({**self.parameters, **(overrides or {})}, where)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
 
     def require_pseudonym_key(self) -> bytes:
         if self.pseudonym_key is None:
@@ -102,4 +121,12 @@ def load_settings() -> Settings:
         min_cell_size=_number(file, "min_cell_size", int, DEFAULT_MIN_CELL_SIZE, 1),
         pseudonym_key=_key(file),
         spc_run_length=_number(file, "spc_run_length", int, DEFAULT_SPC_RUN_LENGTH, 2),
-        session_hours=_number(file, "session_hours", float, DEFAULT_SESSION_HOURS, 0.01))
+        session_hours=_number(file, "session_hours", float, DEFAULT_SESSION_HOURS, 0.01),
+        parameters=_table(file, "parameters"))
+
+
+def _table(file: dict, name: str) -> dict:
+    value = file.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} in the configuration file must be a table ([{name}]).")
+    return value

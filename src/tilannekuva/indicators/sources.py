@@ -8,8 +8,8 @@ in the indicators changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -99,6 +99,41 @@ class Parameters:
                self.youth_age_limit, self.care_plan_months) < 1:
             raise ValueError("heavy-user, frequent-user, youth and care-plan limits must be "
                              "positive")
+
+
+
+def parameters_from(values: Mapping[str, object], where: str) -> Parameters:
+    """Parameters with the named fields set from `values` (a TOML table, or `--param` pairs
+    parsed as TOML values): lists become tuples, and `service_combinations` is a table of
+    name → list of services. An unknown name or an unusable value raises ValueError naming
+    `where` (the file or option) and the parameter."""
+    known = {f.name for f in fields(Parameters)}
+    chosen = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ValueError(f"{where}: unknown parameter {name!r}; known: "
+                             f"{', '.join(sorted(known))}.")
+        if name == "service_combinations":
+            if not isinstance(value, Mapping) or not all(
+                    isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+                    for v in value.values()):
+                raise ValueError(f"{where}: service_combinations must be a table of name = "
+                                 "[list of services], e.g. {{ed_home = [\"emergency\", "
+                                 "\"home_care\"]}}.")
+            value = tuple((str(k), tuple(v)) for k, v in value.items())
+        elif isinstance(value, list):
+            value = tuple(value)
+        expected = type(getattr(Parameters(), name))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+            raise ValueError(f"{where}: parameter {name} must be {expected.__name__}, not "
+                             f"{value!r}.")
+        chosen[name] = value
+    try:
+        return replace(Parameters(), **chosen)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: {error}") from None
 
 
 @dataclass
