@@ -8,9 +8,9 @@ in plain pandas.
 Four measurements on one county database, each in a fresh process that opens the database
 itself (so every timing includes opening it, and each peak memory is that measurement's own):
 
-(a) the full access suite: every indicator in `REGISTRY`, monthly over the months the visits
-    span, no dimensions, one `compute` call with a fresh `Sources` (so building the deadline
-    table and materialising the wait kinds are included);
+(a) the full access suite: every care-guarantee and T3 indicator (`SUITE`), monthly over the
+    months the visits span, no dimensions, one `compute` call with a fresh `Sources` (so
+    building the deadline table and materialising the wait kinds are included);
 (b) Tilannekuva's `primary_care_within_deadline` alone, the same way;
 (c) that indicator written by hand as one DuckDB SQL query, the near-limit baseline: the rules
     in force (P2, P3, P4/P5) as a CASE in the query, not Tilannekuva's deadline table;
@@ -37,38 +37,28 @@ time scaled linearly to 5.6 million residents, labelled as an estimate.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import multiprocessing
 import os
-import shutil
 import tempfile
 import time
-import traceback
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
-import psutil
+from harness import Measurement, build_county, connect, measure, quiet
 
 from tilannekuva.indicators import REGISTRY, Query, Sources, compute, duckdb_file
 from tilannekuva.indicators.waits import PRIMARY_CARE_SERVICES
-from tilannekuva.store import TIMEZONE, open_store
-from tilannekuva.synth import generate, load_into_store
+from tilannekuva.store import TIMEZONE
 
+#: The access suite: the care-guarantee and T3 indicators (the population analytics have a
+#: benchmark of their own, bench_population.py).
+SUITE = tuple(i.id for i in REGISTRY.values() if i.group in ("access", "t3"))
 NATIONAL_RESIDENTS = 5_600_000
 SUITE_TARGET = {"default": 3.0, "national": 180.0}
 SQL_RATIO_TARGET, PANDAS_RATIO_TARGET = 1.5, 10.0
 INDICATOR = "primary_care_within_deadline"
 
 # --- the four measured programs: (database, first day, last day) → figures ------------------
-
-
-def quiet(backend):
-    """No DuckDB progress bar: it would interleave with this script's output."""
-    backend.raw_sql("SET enable_progress_bar = false")
-    return backend
 
 
 def tilannekuva_suite(db: Path, start: date, end: date,
@@ -82,15 +72,15 @@ def tilannekuva_suite(db: Path, start: date, end: date,
     def progress(_: str, done: int, total: int) -> None:
         marks.append(time.perf_counter())
         if done and live:
-            print(f"      suite {done:2d}/{total} {list(REGISTRY)[done - 1]:45s} "
+            print(f"      suite {done:2d}/{total} {SUITE[done - 1]:45s} "
                   f"{marks[-1] - marks[-2]:7.2f} s", flush=True)
 
     started = time.perf_counter()
-    compute(Sources(backend), Query(tuple(REGISTRY), start, end, "month"), 5, progress)
+    compute(Sources(backend), Query(SUITE, start, end, "month"), 5, progress)
     backend.disconnect()
     # Time before the first indicator (the deadline table, as-of days) goes to the first.
     marks[0] = started
-    return [(i, b - a) for i, a, b in zip(REGISTRY, marks, marks[1:], strict=False)]
+    return [(i, b - a) for i, a, b in zip(SUITE, marks, marks[1:], strict=False)]
 
 
 def tilannekuva_indicator(db: Path, start: date, end: date) -> pd.DataFrame:
@@ -144,14 +134,6 @@ FROM judged
 WHERE due_date IS NOT NULL AND end_date BETWEEN $start AND $end
 GROUP BY period
 """
-
-
-def connect(db: Path) -> duckdb.DuckDBPyConnection:
-    """A plain read-only connection with dates in Helsinki time, as any analyst would open."""
-    con = duckdb.connect(str(db), read_only=True)
-    con.execute(f"SET TimeZone = '{TIMEZONE}'")
-    con.execute("SET enable_progress_bar = false")
-    return con
 
 
 def hand_sql(db: Path, start: date, end: date) -> pd.DataFrame:
@@ -214,112 +196,6 @@ def figures(rows: pd.DataFrame) -> pd.DataFrame:
 METHODS = {"suite": tilannekuva_suite, "tilannekuva": tilannekuva_indicator, "sql": hand_sql,
            "pandas": plain_pandas}
 
-# --- running a measurement in its own process ---------------------------------------------
-
-
-@dataclass
-class Measurement:
-    times: list[float]
-    result: object
-    peak_gb: float
-    stopped_at: float | None = None  # seconds in, when stopped for passing the memory limit
-
-    @property
-    def best(self) -> float:
-        return min(self.times)
-
-
-def peak_rss_gb() -> float:
-    """This process's peak resident set (VmHWM). Not ru_maxrss: Linux carries a parent's peak
-    over fork and exec into the child's, so every measurement would report at least what the
-    parent used to load the county."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 2**20
-    raise RuntimeError("no VmHWM in /proc/self/status (this benchmark needs Linux)")
-
-
-def _measure_in_child(pipe, method: str, db: Path, start: date, end: date, repeat: int,
-                      options: dict) -> None:
-    try:
-        times, result = [], None
-        for _ in range(repeat):
-            started = time.perf_counter()
-            outcome = METHODS[method](db, start, end, **options)
-            times.append(time.perf_counter() - started)
-            if times[-1] == min(times):
-                result = outcome
-        pipe.send(("ok", times, result, peak_rss_gb()))
-    except BaseException:
-        pipe.send(("error", traceback.format_exc()))
-
-
-def measure(method: str, db: Path, start: date, end: date, repeat: int, limit_gb: float,
-            **options) -> Measurement:
-    """Runs `method(db, start, end, **options)` `repeat` times in a fresh process, watching its
-    resident set every 0.1 s and killing it when it passes `limit_gb`."""
-    ctx = multiprocessing.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_measure_in_child,
-                        args=(send, method, db, start, end, repeat, options))
-    child.start()
-    send.close()
-    watched, started, sampled = psutil.Process(child.pid), time.perf_counter(), 0
-    while not receive.poll(0.1):
-        if not child.is_alive():
-            raise RuntimeError(f"measurement {method} died (exit code {child.exitcode})")
-        with contextlib.suppress(psutil.Error):
-            sampled = max(sampled, watched.memory_info().rss)
-        if sampled > limit_gb * 2**30:
-            child.kill()
-            child.join()
-            return Measurement([], None, sampled / 2**30, time.perf_counter() - started)
-    status, *payload = receive.recv()
-    child.join()
-    if status == "error":
-        raise RuntimeError(f"measurement {method} failed:\n{payload[0]}")
-    times, result, peak = payload
-    return Measurement(times, result, peak)
-
-
-# --- the databases -------------------------------------------------------------------------
-
-
-def printing_progress(what: str):
-    """A generator progress callback printing every 10 %."""
-    shown = [-1]
-
-    def progress(done: int, total: int) -> None:
-        tenth = 10 * done // total
-        if tenth > shown[0]:
-            shown[0] = tenth
-            print(f"   {what}: {10 * tenth:3d} %", flush=True)
-    return progress
-
-
-def build_county(db: Path, residents: int, years: int, workers: int | None) -> None:
-    """Generate to Parquet next to `db` and load into a new store, as bench_synth does
-    (streaming loads with insertion order off, which keeps the national load's memory low);
-    the Parquet is removed afterwards."""
-    started = time.perf_counter()
-    parquet = db.with_name(db.stem + "-parquet")
-    try:
-        generate(parquet, residents=residents, years=years, seed=1, workers=workers,
-                 progress=printing_progress(f"generating {residents:,} × {years}"))
-        print(f"   generated in {time.perf_counter() - started:.0f} s; loading into {db}",
-              flush=True)
-        con = open_store(db)
-        con.execute("SET preserve_insertion_order = false")
-        load_into_store(con, parquet)
-        con.close()
-    except BaseException:
-        db.unlink(missing_ok=True)
-        raise
-    finally:
-        shutil.rmtree(parquet, ignore_errors=True)
-    print(f"   county ready in {time.perf_counter() - started:.0f} s", flush=True)
-
-
 def data_range(db: Path) -> tuple[date, date, dict[str, int]]:
     """The Helsinki dates the visits span (the range every measurement asks for) and the
     sizes of the tables the compared indicator reads."""
@@ -351,10 +227,11 @@ def run(label: str, db: Path, residents: int, years: int, repeat: int, limit_gb:
             ("tilannekuva", f"(b) Tilannekuva {INDICATOR}", {}),
             ("sql", "(c) hand-written DuckDB SQL", {}),
             ("pandas", f"(d) plain pandas, read via {pandas_read}", {"read": pandas_read}),
-            ("suite", f"(a) full access suite, {len(REGISTRY)} indicators",
+            ("suite", f"(a) full access suite, {len(SUITE)} indicators",
              {"live": repeat == 1})):
         print(f"   measuring {title} …", flush=True)
-        m = measured[method] = measure(method, db, start, end, repeat, limit_gb, **options)
+        m = measured[method] = measure(METHODS[method], db, start, end, repeat, limit_gb,
+                                       **options)
         print(f"      {'stopped at the memory limit' if m.stopped_at else 'done'}", flush=True)
 
     for method in ("tilannekuva", "sql", "suite"):
@@ -384,7 +261,7 @@ def run(label: str, db: Path, residents: int, years: int, repeat: int, limit_gb:
         estimate = suite.best * NATIONAL_RESIDENTS / residents
         verdict = (f"scaled linearly to {NATIONAL_RESIDENTS:,} residents {estimate:.0f} s: "
                    f"estimate {'OK' if estimate < target else 'MISSED'}")
-    print(line(f"(a) full access suite ({len(REGISTRY)} indicators)", suite)
+    print(line(f"(a) full access suite ({len(SUITE)} indicators)", suite)
           + f"   target < {target:.0f} s   {verdict}")
     print(line(f"(b) Tilannekuva {INDICATOR}", ours))
     print(line("(c) hand-written DuckDB SQL", sql))
