@@ -3,6 +3,7 @@ empty one too) into the long shape, and the committed catalogue generated from i
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tilannekuva.indicators import REGISTRY, IndicatorError, Query, compute, get
 from tilannekuva.indicators.catalogue import render_catalogue
 from tilannekuva.indicators.dimensions import DIMENSIONS
 from tilannekuva.indicators.engine import measurement_days, period_label
+from tilannekuva.indicators.model import ALL_GRAINS, Unit
 
 CATALOGUE = Path(__file__).parents[1] / "docs" / "indicators.md"
 LONG_SHAPE = ["numerator", "denominator", "value", "low", "high", "suppressed"]
@@ -30,17 +32,28 @@ def test_every_indicator_is_declared_completely(indicator):
     # A translation of similar length to the English, not a summary or a fragment.
     for text in (definition.fi, definition.sv):
         assert 0.6 < len(text) / len(definition.en) < 1.6
-    assert indicator.unit in ("share", "days", "count")
+    assert indicator.unit in typing.get_args(Unit)
+    assert indicator.grains and set(indicator.grains) <= set(ALL_GRAINS)
     assert set(indicator.dimensions) <= set(DIMENSIONS)
     assert indicator.source_tables
 
 
-def test_every_indicator_computes_on_an_empty_county(tmp_path):
+@pytest.mark.parametrize("grain", ALL_GRAINS)
+def test_every_indicator_computes_on_an_empty_county(tmp_path, grain):
     src = County(tmp_path / "empty.duckdb").sources()
-    rows = compute(src, Query(tuple(REGISTRY), date(2025, 1, 1), date(2025, 3, 31)), 5)
+    ids = tuple(i.id for i in REGISTRY.values() if grain in i.grains)
+    rows = compute(src, Query(ids, date(2025, 1, 1), date(2025, 3, 31), grain), 5)
     assert list(rows.columns[:2]) == ["indicator", "period"]
     assert list(rows.columns[-len(LONG_SHAPE):]) == LONG_SHAPE
     assert rows.empty
+
+
+def test_an_indicator_is_refused_at_a_grain_it_is_not_defined_by(tmp_path):
+    yearly = [i for i in REGISTRY.values() if i.grains == ("year",)]
+    assert yearly, "no yearly-only indicator to check the refusal with"
+    src = County(tmp_path / "empty.duckdb").sources()
+    with pytest.raises(IndicatorError, match=f"{yearly[0].id} is defined by year, not by month"):
+        compute(src, Query((yearly[0].id,), date(2025, 1, 1), date(2025, 1, 31), "month"), 5)
 
 
 def test_a_dimension_an_indicator_does_not_have_is_refused_by_name(tmp_path):
