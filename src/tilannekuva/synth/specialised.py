@@ -15,6 +15,14 @@ Demand follows the winter/July season; capacity is normally 12 % above mean dema
 summer (June/August −25 %, July −70 %) and during a staffing shortfall over the second simulated
 year (−12 %), so the list grows in each summer and through year 2 and is worked down afterwards.
 A referral received on day t starts treatment about wait(t) after its need is established.
+
+Children and young people with mental-health needs (`Persons.mental`) have their own psychiatric
+inpatient care (`_youth_psychiatric`): admissions by age on the admission day to child (7–12),
+adolescent (13–17) or adult (18–22) psychiatry on the county's psychiatric ward, longer stays,
+readmissions within 30 days and within a year, and outpatient follow-up at the psychiatric clinic
+after discharge, so that the youth mental-health report (readmission, time to readmission,
+visits between episodes) has episodes to follow. The rates are plausible choices, not
+calibrated to a published county figure (there is no calibration target for them).
 """
 
 from __future__ import annotations
@@ -62,6 +70,25 @@ WARD_NAMES = list(WARDS)
 #: Main diagnoses by ward specialty (rows follow WARD_NAMES; short lists repeat).
 EPISODE_ICD10 = np.array([[codes[k % len(codes)] for k in range(5)]
                           for codes in (SPECIALTY_ICD10[w] for w in WARD_NAMES)], dtype=object)
+
+#: Psychiatric inpatient care of young persons with mental-health needs, by age on the admission
+#: day: (lowest age, age limit, responsible specialty, admissions per person-year).
+YOUTH_PSYCHIATRY = (
+    (7, 13, "child_psychiatry", 0.02),
+    (13, 18, "adolescent_psychiatry", 0.05),
+    (18, 23, "psychiatry", 0.04),
+)
+#: Main diagnoses of young persons' psychiatric episodes, by responsible specialty.
+YOUTH_ICD10 = {
+    "child_psychiatry": ["F90.0", "F91.3", "F92.8", "F93.8", "F43.2"],
+    "adolescent_psychiatry": ["F32.2", "F32.1", "F41.1", "F43.1", "F50.0", "F60.3", "F20.0"],
+    "psychiatry": ["F32.2", "F33.1", "F41.1", "F20.0", "F31.1", "F60.3", "F10.2"],
+}
+#: After a young person's psychiatric discharge: probability of a readmission within 30 days,
+#: and of one in 31–365 days instead.
+YOUTH_READMISSION_MONTH, YOUTH_READMISSION_YEAR = 0.17, 0.15
+#: Mean number of outpatient visits at the psychiatric clinic within 60 days of such a discharge.
+YOUTH_FOLLOW_UPS = 3.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +142,7 @@ def generate(block: Block, county: County, persons: Persons, rng: np.random.Gene
              queue: ReferralQueue) -> None:
     episodes = [_referrals(block, county, persons, rng, queue), _emergency(block, county, persons,
                                                                            rng)]
-    _episodes(block, county, persons, rng, episodes)
+    _episodes(block, county, persons, rng, episodes, _youth_psychiatric(county, persons, rng))
 
 
 def _specialty_for(rng: np.random.Generator, persons: Persons, who: np.ndarray) -> np.ndarray:
@@ -253,10 +280,58 @@ def _emergency(block: Block, county: County, persons: Persons, rng: np.random.Ge
                 specialty=spec, source="emergency_department")
 
 
+def _youth_psychiatric(county: County, persons: Persons, rng: np.random.Generator) -> dict:
+    """Psychiatric stays of young persons with mental-health needs, readmissions included (see
+    YOUTH_PSYCHIATRY): candidate admissions at the highest rate are thinned to the rate of the
+    age on the admission day, so a person moves from child to adolescent to adult psychiatry
+    as they age and stops at 23."""
+    period = county.period
+    lowest = np.array([lo for lo, *_ in YOUTH_PSYCHIATRY])
+    limit = YOUTH_PSYCHIATRY[-1][1]
+    rates = np.array([rate for *_, rate in YOUTH_PSYCHIATRY])
+    eligible = np.flatnonzero(persons.mental & (persons.age < limit))
+    who = np.repeat(eligible, rng.poisson(rates.max() * period.years, len(eligible)))
+    day = period.sample_days(rng, len(who), period.day_weights(EMERGENCY_WEEKDAY, 0.1, 0.95))
+    age = persons.age_on(day, who)
+    band = np.searchsorted(lowest, age, side="right") - 1
+    keep = (band >= 0) & (age < limit) & (rng.random(len(who)) < rates[np.maximum(band, 0)]
+                                          / rates.max())
+    who, day, band = who[keep], day[keep], band[keep]
+    n = len(who)
+    from_ed = rng.random(n) < 0.6
+    admitted = at_time(day, np.where(from_ed, around_the_clock_seconds(rng, n),
+                                     office_seconds(rng, n)))
+    discharged = admitted + days(1 + rng.gamma(1.5, 12, n))
+    u = rng.random(n)
+    again = u < YOUTH_READMISSION_MONTH + YOUTH_READMISSION_YEAR
+    gap = np.where(u < YOUTH_READMISSION_MONTH, rng.uniform(0.05, 30, n),
+                   rng.uniform(30, 365, n))[again]
+    re_admitted = discharged[again] + days(gap)
+    re_from_ed = rng.random(again.sum()) < 0.7
+    who = np.concatenate([who, who[again]])
+    band = np.concatenate([band, band[again]])
+    admitted = np.concatenate([admitted, re_admitted])
+    discharged = np.concatenate([discharged, re_admitted + days(1 + rng.gamma(1.5, 12,
+                                                                              again.sum()))])
+    sources = code_index("admission_source", ["referral", "emergency_department"])
+    source = sources[np.concatenate([from_ed, re_from_ed]).astype(np.int64)]
+    names = [name for _, _, name, _ in YOUTH_PSYCHIATRY]
+    icd = np.empty(len(who), dtype=object)
+    for b, name in enumerate(names):
+        members = band == b
+        icd[members] = np.array(YOUTH_ICD10[name], dtype=object)[
+            rng.integers(0, len(YOUTH_ICD10[name]), members.sum())]
+    clinic = np.array([list(REFERRAL_SPECIALTIES).index(name) for name in names])[band]
+    return dict(who=who, admitted=admitted, discharged=discharged, source=source, icd=icd,
+                clinic=clinic)
+
+
 def _episodes(block: Block, county: County, persons: Persons, rng: np.random.Generator,
-              sources: list[dict]) -> None:
+              sources: list[dict], youth: dict) -> None:
     """Inpatient stays from ED admissions and elective treatment, plus unplanned readmissions
-    within 30 days; a stay that would overlap an earlier stay of the same person is dropped."""
+    within 30 days, and the young persons' psychiatric stays (`youth`, readmissions included);
+    a stay that would overlap an earlier stay of the same person is dropped. Young persons'
+    psychiatric discharges are followed up at the psychiatric outpatient clinic."""
     who = np.concatenate([s["who"] for s in sources])
     admitted = np.concatenate([s["admitted"] for s in sources])
     spec = np.concatenate([s["specialty"] for s in sources])
@@ -276,13 +351,25 @@ def _episodes(block: Block, county: County, persons: Persons, rng: np.random.Gen
     spec = np.concatenate([spec, spec[again]])
     source = np.concatenate([source, np.full(again.sum(), code_index(
         "admission_source", ["emergency_department"])[0])])
+    icd = EPISODE_ICD10[spec, rng.integers(0, EPISODE_ICD10.shape[1], len(who))]
+    clinic = np.full(len(who), -1)
 
+    n_youth = len(youth["who"])
+    who = np.concatenate([who, youth["who"]])
+    admitted = np.concatenate([admitted, youth["admitted"]])
+    discharged = np.concatenate([discharged, youth["discharged"]])
+    spec = np.concatenate([spec, np.full(n_youth, WARD_NAMES.index("psychiatry"))])
+    source = np.concatenate([source, youth["source"]])
+    icd = np.concatenate([icd, youth["icd"]])
+    clinic = np.concatenate([clinic, youth["clinic"]])
+    responsible = np.where(clinic >= 0, code_index("specialty", list(REFERRAL_SPECIALTIES))[
+        np.maximum(clinic, 0)], code_index("specialty", WARD_NAMES)[spec])
+
+    columns = (who, admitted, discharged, spec, source, icd, clinic, responsible)
     keep = admitted < county.period.end
-    who, admitted, discharged, spec, source = (x[keep] for x in (who, admitted, discharged, spec,
-                                                                  source))
-    order = np.lexsort((admitted, who))
-    who, admitted, discharged, spec, source = (x[order] for x in (who, admitted, discharged, spec,
-                                                                   source))
+    columns = tuple(x[keep] for x in columns)
+    order = np.lexsort((columns[1], columns[0]))
+    who, admitted, discharged, *rest = (x[order] for x in columns)
     alive = np.ones(len(who), dtype=bool)
     while True:
         idx = np.flatnonzero(alive)
@@ -290,8 +377,8 @@ def _episodes(block: Block, county: County, persons: Persons, rng: np.random.Gen
         if not clash.any():
             break
         alive[idx[1:][clash]] = False
-    who, admitted, discharged, spec, source = (x[alive] for x in (who, admitted, discharged, spec,
-                                                                   source))
+    who, admitted, discharged, spec, source, icd, clinic, responsible = (
+        x[alive] for x in (who, admitted, discharged, *rest))
     n = len(who)
     region = county.station_region[persons.station[who]]
     ward = np.stack([county.ward_unit[s] for s in WARD_NAMES])[spec, region]
@@ -301,9 +388,31 @@ def _episodes(block: Block, county: County, persons: Persons, rng: np.random.Gen
         "other": 0.05}), pick("discharge_destination", rng, n, {
         "home": 0.88, "other_hospital": 0.05, "other": 0.07}))
     ongoing = discharged >= county.period.end
-    icd = EPISODE_ICD10[spec, rng.integers(0, EPISODE_ICD10.shape[1], n)]
     block.add("episodes", person_id=persons.index[who], unit_id=ward,
-              specialty=code_index("specialty", WARD_NAMES)[spec], admitted_at=admitted,
+              specialty=responsible, admitted_at=admitted,
               discharged_at=null_after(discharged, county.period.end),
               admission_source=source,
               discharged_to=np.where(ongoing, -1, destination), diagnosis_icd10=icd)
+    followed = (clinic >= 0) & ~ongoing
+    _youth_follow_ups(block, county, persons, rng, who[followed], discharged[followed],
+                      clinic[followed])
+
+
+def _youth_follow_ups(block: Block, county: County, persons: Persons, rng: np.random.Generator,
+                      who: np.ndarray, discharged: np.ndarray, clinic: np.ndarray) -> None:
+    """Outpatient visits at the psychiatric clinic of the responsible specialty within 60 days
+    of a young person's psychiatric discharge."""
+    owner = np.repeat(np.arange(len(who)), rng.poisson(YOUTH_FOLLOW_UPS, len(who)))
+    n = len(owner)
+    if n == 0:
+        return
+    day = county.period.working_day(discharged[owner].astype("datetime64[D]")
+                                    + rng.integers(2, 61, n).astype("timedelta64[D]"))
+    start = at_time(day, office_seconds(rng, n))
+    region = county.station_region[persons.station[who[owner]]]
+    unit = county.outpatient_unit[region, clinic[owner]]
+    add_visits(block, county, rng, persons, who=who[owner],
+               professional=county.pick_staff(rng, unit, "physician"), start=start,
+               service="specialised_outpatient", urgency="non_urgent",
+               booked=start - days(rng.uniform(1, 14, n)),
+               contact_types={"physical": 0.75, "phone": 0.15, "video": 0.1})
