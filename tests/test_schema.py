@@ -13,7 +13,7 @@ REQUIRED_TABLES = {
     "persons", "units", "professionals", "contacts", "care_need_assessments", "visits",
     "appointment_slots", "referrals", "episodes", "social_cases", "social_decisions",
     "care_plans", "responsible_worker_assignments", "feedback_responses", "digital_usage",
-    "digital_pathways", "unit_costs",
+    "digital_pathways", "digital_pathway_stages", "unit_costs",
 }
 
 

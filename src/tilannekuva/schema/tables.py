@@ -396,6 +396,24 @@ DIGITAL_PATHWAYS = Table(
     ),
 )
 
+DIGITAL_PATHWAY_STAGES = Table(
+    "digital_pathway_stages",
+    "Lifecycle of the county's digital care pathways as services (the portfolio, not the "
+    "clients on them): one row for each stage a pathway entered — idea, development queue, "
+    "development, pilot, production, ended. A pathway is in the stage of its latest row on or "
+    "before a day; a pathway taken back to an earlier stage (a new version) gets a new row.",
+    key=("pathway", "stage", "entered_on"),
+    columns=(
+        C("pathway", "string", "Care pathway.", required=True, codes="digital_pathway"),
+        C("stage", "string", "Stage the pathway entered.", required=True,
+          codes="pathway_stage"),
+        C("entered_on", "date", "Day the stage began (the decision or go-live date).",
+          required=True),
+        C("end_reason", "string", "Why the pathway was retired; recorded on rows of stage "
+          "'ended' only.", codes="pathway_retirement_reason"),
+    ),
+)
+
 UNIT_COSTS = Table(
     "unit_costs",
     "Unit costs in euros for cost-concentration analysis, by cost item and year.",
@@ -413,7 +431,7 @@ TABLES: tuple[Table, ...] = (
     PERSONS, UNITS, PROFESSIONALS, CONTACTS, CARE_NEED_ASSESSMENTS, VISITS, APPOINTMENT_SLOTS,
     REFERRALS, EPISODES, SOCIAL_CASES, SOCIAL_DECISIONS, CARE_PLANS,
     RESPONSIBLE_WORKER_ASSIGNMENTS, FEEDBACK_RESPONSES, DIGITAL_USAGE, DIGITAL_PATHWAYS,
-    UNIT_COSTS,
+    DIGITAL_PATHWAY_STAGES, UNIT_COSTS,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

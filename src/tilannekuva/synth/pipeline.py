@@ -4,9 +4,10 @@ Persons are generated in fixed blocks of BLOCK_SIZE residents; block b draws all
 from ``(seed, b, module)``, so its rows depend on nothing but the seed and the county size. A
 *chunk* is a run of consecutive blocks written as one Parquet part file per table; the chunk size
 only sets memory use and file sizes, never the content. County-level parts (units,
-professionals, unit costs, the appointment calendars and the referral queue) are derived once from
-the seed and shared. With ``workers > 1`` chunks are generated in parallel processes, each
-writing its own part files, so memory stays bounded by ``workers × chunk``.
+professionals, unit costs, the digital-pathway portfolio, the appointment calendars and the
+referral queue) are derived once from the seed and shared. With ``workers > 1`` chunks are
+generated in parallel processes, each writing its own part files, so memory stays bounded by
+``workers × chunk``.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def generate(out_dir: str | Path, residents: int = 70_000, years: int = 3,
     counts: dict[str, int] = {}
     for name, table in (("units", county.units_table()),
                         ("professionals", county.professionals_table()),
-                        ("unit_costs", unit_costs(county.period))):
+                        ("unit_costs", unit_costs(county.period)),
+                        ("digital_pathway_stages", digital.pathway_stages(county))):
         write_part(out_dir, name, "part-00000", table)
         counts[name] = table.num_rows
 
