@@ -122,3 +122,15 @@ def test_a_lone_hidden_class_takes_the_smallest_other_class_with_it():
     shown = suppress(rows, 5, class_columns=["wait_class"])
     assert shown["suppressed"].tolist() == [True, False, True, False, False]
     assert shown.loc[1, "numerator"] == 40 and pd.isna(shown.loc[2, "numerator"])
+
+
+def test_a_breakdown_by_an_always_split_dimension_names_it_once(tmp_path):
+    both = [i for i in REGISTRY.values() if set(i.always_by) & set(i.dimensions)]
+    assert both, "no indicator both always splits by and offers the same dimension"
+    src = County(tmp_path / "empty.duckdb").sources()
+    for indicator in both:
+        dimension = next(d for d in indicator.always_by if d in indicator.dimensions)
+        query = Query((indicator.id,), date(2025, 1, 1), date(2025, 12, 31),
+                      indicator.grains[-1], (dimension,))
+        rows = compute(src, query, 5)
+        assert list(rows.columns).count(dimension) == 1
