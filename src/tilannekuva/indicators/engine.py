@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import ibis
 import pandas as pd
 from scipy.stats import t as student_t
 
@@ -119,6 +120,11 @@ def check_grain(indicator: Indicator, query: Query) -> None:
             f"{query.grain}.")
 
 
+def _fixed(indicator: Indicator, query: Query) -> list[str]:
+    """The indicator's always-split dimensions that the query does not already break down by."""
+    return [d for d in indicator.fixed_dimensions if d not in query.dimensions]
+
+
 def _aggregate(indicator: Indicator, src: Sources, query: Query,
                materialise: bool = False) -> pd.DataFrame:
     events = src.cached(indicator.events) if materialise else indicator.events(src)
@@ -127,7 +133,7 @@ def _aggregate(indicator: Indicator, src: Sources, query: Query,
         events = events.filter(events[name].isin(list(values)))
     period = events.day if indicator.snapshot else events.day.truncate(GRAINS[query.grain])
     events = events.mutate(period=period)
-    keys = ["period", *query.dimensions, *indicator.fixed_dimensions]
+    keys = ["period", *query.dimensions, *_fixed(indicator, query)]
     measure = indicator.measure
     if isinstance(measure, Contrast):
         return _aggregate_contrast(events, keys)
@@ -148,52 +154,63 @@ def _aggregate(indicator: Indicator, src: Sources, query: Query,
 
 
 def _aggregate_contrast(events, keys: list[str]) -> pd.DataFrame:
-    """Per cell and stratum, each arm's rows, mean and variance; per cell and arm, its distinct
-    persons. Combined in `_contrast`."""
+    """Per cell and stratum, each arm's rows, mean and variance; per cell and arm, the distinct
+    persons in the strata holding both arms (those behind the value). Combined in
+    `_contrast`."""
     amount = events.amount.cast("float64")
     strata = events.group_by([*keys, "stratum", "arm"]).aggregate(
         rows=events.count(), mean=amount.mean(), var=amount.var(how="sample")).to_pandas()
-    persons = events.group_by([*keys, "arm"]).aggregate(
-        persons=events.subject.nunique()).to_pandas()
+    stratum = ibis.window(group_by=[events[k] for k in [*keys, "stratum"]])
+    matched = events.filter((events.arm == "treated").any().over(stratum),
+                            (events.arm == "comparison").any().over(stratum))
+    persons = matched.group_by([*keys, "arm"]).aggregate(
+        persons=matched.subject.nunique()).to_pandas()
     return _contrast(strata, persons, keys)
 
 
 def _contrast(strata: pd.DataFrame, persons: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The `Contrast` measure from per-stratum arm summaries (see its docstring)."""
+    """The `Contrast` measure from per-stratum arm summaries: one row per cell with treated
+    rows; a cell without a matched stratum has no value.
+
+    With n_s treated rows in matched stratum s (N in all), d_s = treated mean − comparison mean
+    and D = Σ n_s d_s / N, the interval is D ± 1.96 √V with
+
+        V = Σ_i (y_i − c_s(i) − D)² / (N (N − 1)) + Σ_s (n_s / N)² s²_c,s / n_c,s,
+
+    the first term the variance of the treated rows' matched differences (y_i − the comparison
+    mean of its stratum, from the per-stratum summaries: within-stratum plus between-strata
+    sums of squares), the second the comparison means' own variance. A treated row alone in
+    its stratum thus still adds variance; one matched treated row in all (N = 1) adds none,
+    nor does a comparison arm of one row."""
     strata = strata.assign(var=strata["var"].fillna(0.0))
-    wide = strata.pivot_table(index=[*keys, "stratum"], columns="arm",
-                              values=["rows", "mean", "var"], aggfunc="first", dropna=False)
-    wide.columns = [f"{figure}_{arm}" for figure, arm in wide.columns]
-    wide = wide.reset_index()
-    for arm in ("treated", "comparison"):
-        for figure in ("rows", "mean", "var"):
-            wide.setdefault(f"{figure}_{arm}", float("nan"))
-    wide["rows_treated"] = wide["rows_treated"].fillna(0)
-    matched = wide[(wide["rows_treated"] > 0) & wide["rows_comparison"].fillna(0).gt(0)].copy()
-    matched["difference"] = matched["mean_treated"] - matched["mean_comparison"]
-    matched["spread"] = (matched["var_treated"] / matched["rows_treated"]
-                         + matched["var_comparison"] / matched["rows_comparison"])
-    out = []
-    treated_by_cell = wide.groupby(keys, dropna=False)["rows_treated"].sum()
-    arms = persons.pivot_table(index=keys, columns="arm", values="persons", aggfunc="first",
-                               dropna=False)
-    for cell, total in treated_by_cell.items():
-        cell = cell if isinstance(cell, tuple) else (cell,)
-        mask = pd.Series(True, index=matched.index)
-        for key, value in zip(keys, cell, strict=True):
-            mask &= matched[key].isna() if pd.isna(value) else matched[key] == value
-        rows = matched[mask]
-        weight = rows["rows_treated"] / rows["rows_treated"].sum() if len(rows) else rows[
-            "rows_treated"]
-        value = float((weight * rows["difference"]).sum()) if len(rows) else float("nan")
-        half = 1.959963984540054 * float((weight ** 2 * rows["spread"]).sum()) ** 0.5
-        counts = arms.loc[cell] if cell in arms.index else pd.Series(dtype=float)
-        fewer = min(counts.get("treated", 0) or 0, counts.get("comparison", 0) or 0)
-        out.append({**dict(zip(keys, cell, strict=True)), "hits": rows["rows_treated"].sum(),
-                    "rows": total, "value": value,
-                    "low": value - half if len(rows) else float("nan"),
-                    "high": value + half if len(rows) else float("nan"), "persons": fewer})
-    return pd.DataFrame(out, columns=[*keys, "hits", "rows", "value", "low", "high", "persons"])
+    arm = {name: strata[strata["arm"] == name].drop(columns="arm")
+           for name in ("treated", "comparison")}
+    # Dimension values may be null: merge and groupby keep null keys as keys of their own.
+    pairs = arm["treated"].merge(arm["comparison"], on=[*keys, "stratum"], how="left",
+                                 suffixes=("_t", "_c"))
+    matched = pairs["rows_c"].notna()
+    n = pairs["rows_t"].where(matched, 0).astype("float64")
+    difference = (pairs["mean_t"] - pairs["mean_c"]).fillna(0.0)
+    pairs = pairs.assign(
+        hits=n, weighted=n * difference, squares=n * difference ** 2,
+        within=((n - 1).clip(lower=0) * pairs["var_t"]).where(matched, 0.0),
+        spread=(n ** 2 * pairs["var_c"] / pairs["rows_c"]).where(matched, 0.0))
+    cells = pairs.groupby(keys, dropna=False, as_index=False).agg(
+        rows=("rows_t", "sum"), hits=("hits", "sum"), weighted=("weighted", "sum"),
+        squares=("squares", "sum"), within=("within", "sum"),
+        spread=("spread", "sum"))
+    hits = cells["hits"].where(cells["hits"] > 0)
+    cells["value"] = cells["weighted"] / hits
+    between = (cells["squares"] - hits * cells["value"] ** 2).clip(lower=0)
+    treated = ((cells["within"] + between) / (hits * (hits - 1))).where(hits > 1, 0.0)
+    half = 1.959963984540054 * (treated + cells["spread"] / hits ** 2).pow(0.5)
+    cells["low"], cells["high"] = cells["value"] - half, cells["value"] + half
+    for name in ("treated", "comparison"):
+        counted = persons[persons["arm"] == name].drop(columns="arm").rename(
+            columns={"persons": name})
+        cells = cells.merge(counted, on=keys, how="left")
+    cells["persons"] = cells[["treated", "comparison"]].fillna(0).min(axis=1)
+    return cells[[*keys, "hits", "rows", "value", "low", "high", "persons"]]
 
 
 def _t_interval(mean: pd.Series, sd: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -207,7 +224,8 @@ def _t_interval(mean: pd.Series, sd: pd.Series, rows: pd.Series) -> tuple[pd.Ser
 def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFrame:
     measure = indicator.measure
     count = rows["rows"].astype("Int64")
-    rows["low"] = rows["high"] = pd.NA
+    if not isinstance(measure, Contrast):
+        rows["low"] = rows["high"] = pd.NA
     if isinstance(measure, Share):
         rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count
         rows["value"] = rows["numerator"] / rows["denominator"]
@@ -236,7 +254,7 @@ def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFra
     rows["period"] = [d.isoformat() if indicator.snapshot else period_label(d, query.grain)
                       for d in starts]
     rows.insert(0, "indicator", indicator.id)
-    keep = ["indicator", "period", *query.dimensions, *indicator.fixed_dimensions,
+    keep = ["indicator", "period", *query.dimensions, *_fixed(indicator, query),
             *OUTPUT_FIGURES, "persons"]
     rows = rows[keep].astype({"numerator": "Int64", "denominator": "Int64",
                               "value": "Float64", "low": "Float64", "high": "Float64"})

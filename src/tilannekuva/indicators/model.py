@@ -113,13 +113,16 @@ class Contrast:
     """A matched difference in means (difference in differences when `amount` is a change).
 
     Rows carry `arm` ("treated" or "comparison") and `stratum` (the matching cell). Within each
-    stratum holding both arms the treated mean minus the comparison mean is taken; value is
+    stratum holding both arms the treated mean minus the comparison mean is taken; value D is
     their average weighted by the treated rows of each stratum (exact matching on strata, the
-    comparison reweighted to the treated). `low`–`high` is the normal 95 % interval with
-    variance Σ w² (s²_t / n_t + s²_c / n_c); a stratum arm of one row adds no variance of its
-    own. numerator = treated rows matched, denominator = treated rows in all strata (so the
-    unmatched are visible); the persons behind the row, for suppression, are the fewer of
-    the two arms' distinct subjects."""
+    comparison reweighted to the treated). `low`–`high` = D ± 1.96 √V with
+    V = Σᵢ (yᵢ − c̄ₛ₍ᵢ₎ − D)² / (N (N − 1)) + Σₛ (nₛ / N)² s²_c,ₛ / n_c,ₛ over the N matched
+    treated rows (yᵢ a treated row's amount, c̄ₛ its stratum's comparison mean, nₛ the treated
+    and n_c,ₛ the comparison rows of stratum s): the spread of the treated rows around their
+    matched comparison, plus the sampling variance of the comparison means. numerator =
+    treated rows matched, denominator = treated rows in all strata (so the unmatched are
+    visible); one output row per cell with treated rows. The persons behind a row, for
+    suppression, are the fewer of the two arms' distinct subjects in the strata holding both."""
 
     kind: Literal["contrast"] = "contrast"
 
