@@ -10,7 +10,8 @@ script `--rounds` times with filters drawn from a seeded random choice:
 
     overview → care guarantee and access page → T3 page → access page filtered by a unit
     (and, every other step, an age band) → an indicator page of that unit broken down by
-    profession → the T3 page of the unit
+    profession → the T3 page of the unit → another capability's page (continuity, heavy
+    users, feedback, ...) in its default view
 
 All users run at once (asyncio + httpx on loopback, one connection each). Reported: throughput
 (pages per second over the whole run), p50/p95/p99 latency per page kind and overall, and
@@ -19,7 +20,8 @@ memory). The baseline, measured in the same run under the same load, is the stat
 the ratio page p95 / static p95 says how much of a page's time is the page itself.
 
 The server warms up when it starts, as `tilannekuva serve` always does: the default overview
-and each capability page filtered by one value of one filter (`Figures.warm`). The benchmark
+(which is every capability page's default view) and the access and T3 pages filtered by one
+value of one shared filter (`Figures.warm`). The benchmark
 waits for that (`/health`) before the users begin, and prints how long it took: the users
 measure a server that has been up for a while, not one starting. The access pages filtered by a
 unit *and* an age band, and the breakdowns by profession, are not warmed: they are the first
@@ -46,12 +48,16 @@ from pathlib import Path
 
 import httpx
 
+from tilannekuva.indicators.registry import REGISTRY
 from tilannekuva.store import open_store
 from tilannekuva.web import accounts
 
 TARGET_P95_MS = 300
 CLI = Path(sys.executable).parent / "tilannekuva"
 USER, PASSWORD = "bench", "bench-password-0123"
+#: The capabilities besides access and T3, one of which each round visits.
+OTHER_GROUPS = [g for g in dict.fromkeys(i.group for i in REGISTRY.values())
+                if g not in ("access", "t3")]
 
 
 def free_port() -> int:
@@ -89,7 +95,8 @@ def script(rng: random.Random, units: list[str]) -> list[tuple[str, str]]:
             ("access filtered", f"/capability/access?unit={unit}{age}"),
             ("indicator breakdown",
              f"/indicator/primary_care_within_deadline?unit={unit}&by=profession"),
-            ("t3 filtered", f"/capability/t3?unit={unit}")]
+            ("t3 filtered", f"/capability/t3?unit={unit}"),
+            ("other capability", f"/capability/{rng.choice(OTHER_GROUPS)}")]
 
 
 async def user(base: str, number: int, rounds: int, units: list[str], seen: set,
@@ -176,7 +183,7 @@ def main() -> None:
         server = subprocess.Popen([str(CLI), "serve", "--db", str(db), "--port", str(port)],
                                   stdout=subprocess.DEVNULL)
         try:
-            print(f"server up and warm (overview and every single-filter capability page) "
+            print(f"server up and warm (overview and every single-filter access and T3 page) "
                   f"after {wait_until_warm(base):.1f} s; "
                   f"{args.users} users × {args.rounds} rounds over {len(units)} units",
                   flush=True)

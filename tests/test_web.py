@@ -1,7 +1,9 @@
 """The dashboard and the API in-process (FastAPI's TestClient) over the hand-worked county of
 `web_county`: sign-in and sessions, the figures on the pages against the API and the hand-worked
-values, filters in the URL, languages, the overdue list's entitlement and audit, downloads and
-the monthly report. The same flows in a real browser are in test_web_browser.py."""
+values, filters in the URL, languages, the overdue list's, the feedback comments' and the
+documentation-quality scorecard's entitlement and audit, every capability page, number formats
+and intervals, the grain of yearly indicators, downloads and the monthly report. The same flows
+in a real browser are in test_web_browser.py."""
 
 from __future__ import annotations
 
@@ -17,9 +19,12 @@ import web_county
 from fastapi.testclient import TestClient
 
 from tilannekuva.config import Settings
+from tilannekuva.indicators.registry import REGISTRY
+from tilannekuva.web import figures as figures_module
 from tilannekuva.web.app import create_app
 
 MARCH = "start=2025-03&end=2025-03"
+GROUPS = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
 
 
 @pytest.fixture(scope="module")
@@ -220,11 +225,19 @@ def test_the_catalogues_have_the_same_keys_and_every_key_the_templates_use():
     assert fixed and fixed <= catalogues["en"].keys(), fixed - catalogues["en"].keys()
     # Keys the templates build from a prefix and a name the code knows.
     from tilannekuva.indicators.dimensions import DIMENSIONS
+    from tilannekuva.indicators.feedback import STATEMENTS
     from tilannekuva.indicators.overdue import wait_kinds
-    from tilannekuva.indicators.registry import REGISTRY
+    from tilannekuva.indicators.quality import CHECKS
     from tilannekuva.reports.spc import RULES
-    from tilannekuva.web.roles import ROLES
+    from tilannekuva.web.roles import ROLES, VIEWS
     built = {f"role.{r}" for r in ROLES} | {f"dimension.{d}" for d in DIMENSIONS}
+    built |= {f"refused.{view}" for view in VIEWS}
+    built |= {f"value.statement.{s}" for s in STATEMENTS}
+    built |= {f"value.profession_group.{g}" for g in ("doctor", "nurse")}
+    built |= {f"value.service_mix.{m}" for m in ("health_only", "social_only", "both")}
+    built |= {f"quality.category.{c.category}" for c in CHECKS}
+    built |= {f"quality.status.{s}" for s in ("pass", "fail", "suppressed", "no_records")}
+    built |= {f"grain.fallback.{g}" for g in ("month", "quarter", "year")}
     built |= {f"group.{i.group}" for i in REGISTRY.values()}
     built |= {f"group.{i.group}.intro" for i in REGISTRY.values()}
     built |= {f"wait_kind.{k}" for k in wait_kinds()} | {f"rule.{r}" for r in RULES}
@@ -323,10 +336,241 @@ def test_the_openapi_document_lists_the_versioned_routes_and_no_pages(app):
     assert set(document["paths"]) == {
         "/api/v1/token", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
         "/api/v1/indicators/{indicator_id}/values", "/api/v1/overview", "/api/v1/filters",
-        "/api/v1/overdue", "/api/v1/audit"}
+        "/api/v1/overdue", "/api/v1/feedback/comments", "/api/v1/audit"}
 
 
 def test_the_default_window_ends_with_the_last_complete_month(app):
     figures = app.state.figures
     view = figures.default_view()
     assert (view.start, view.end) == (date(2023, 4, 1), date(2025, 3, 31))
+
+
+# --- every capability page, number formats, grains and classes -------------------------------
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_every_capability_page_renders_in_every_language(app, language):
+    client = client_for(app, "johtaja", language)
+    for group in GROUPS:
+        for query_part in ("", f"?{MARCH}", f"?{MARCH}&grain=quarter&unit=A"):
+            response = client.get(f"/capability/{group}{query_part}")
+            assert response.status_code == 200, (group, query_part, response.text[-2000:])
+            assert f'<html lang="{language}">' in response.text
+        # Every capability is in the navigation.
+        assert f'href="/capability/{group}"' in response.text
+    for path in ("/", "/report?month=2025-03"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_every_indicator_page_renders_with_each_breakdown(app):
+    client = client_for(app, "johtaja")
+    for indicator in REGISTRY.values():
+        breakdowns = [d for d in indicator.dimensions if d not in indicator.fixed_dimensions]
+        for by in breakdowns[:2] or ["unit"]:
+            response = client.get(f"/indicator/{indicator.id}?{MARCH}&by={by}")
+            assert response.status_code == 200, (indicator.id, by, response.text[-2000:])
+
+
+def test_a_score_is_signed_with_its_interval_on_the_page_and_in_the_api(app):
+    """Unit A's NPS in March (web_county): +16.7, 95 % interval −86.5 to +119.8."""
+    html = client_for(app, "johtaja", "fi").get(f"/capability/feedback?{MARCH}&unit=A").text
+    row = re.search(r'<tr id="row-feedback_nps".*?</tr>', html, re.S).group()
+    assert '<span class="figure" data-value="16.66' in row and ">+16,7</span>" in row
+    assert "(\u221286,5 – +119,8)</span>" in row  # Finnish minus sign, spaced dash
+    english = client_for(app, "johtaja", "en").get(f"/indicator/feedback_nps?{MARCH}&unit=A")
+    assert ">+16.7</span>" in english.text and "(-86.5 – +119.8)" in english.text
+    values = TestClient(app).get("/api/v1/indicators/feedback_nps/values", params={
+        "start": "2025-03", "end": "2025-03", "unit": "A"}, headers=api_token(app, "johtaja")
+                                 ).json()
+    assert [(v["period"], v["denominator"]) for v in values] == [("2025-03", 6)]
+    assert values[0]["value"] == pytest.approx(100 / 6)
+    assert (values[0]["low"], values[0]["high"]) == (pytest.approx(-86.513, abs=1e-3),
+                                                     pytest.approx(119.846, abs=1e-3))
+    # Unit B's two answers are fewer than the minimum: hidden, interval too.
+    hidden = TestClient(app).get("/api/v1/indicators/feedback_nps/values", params={
+        "start": "2025-03", "end": "2025-03", "unit": "B"}, headers=api_token(app, "johtaja")
+                                 ).json()
+    assert hidden[0]["suppressed"] and hidden[0]["low"] is None and hidden[0]["high"] is None
+
+
+def test_a_yearly_indicator_in_a_monthly_view_is_computed_by_year_and_says_so(app):
+    """clients_by_services_used is defined by year: in March 2025 it is the year 2025, where
+    P1–P8 used one service group each (general practice): 8 of 8 in class "1"."""
+    html = client_for(app, "johtaja", "en").get(f"/capability/heavy_users?{MARCH}").text
+    row = re.search(r'<tr id="row-clients_by_services_used".*?</tr>', html, re.S).group()
+    assert "<td>2025<br>" in row and "yearly figure" in row
+    assert '1: <span class="figure" data-value="1.0">100.0%</span>' in row
+    headers = api_token(app, "johtaja")
+    overview = TestClient(app).get("/api/v1/overview", params={
+        "group": "heavy_users", "start": "2025-03", "end": "2025-03"}, headers=headers).json()
+    item = next(s for s in overview if s["indicator"]["id"] == "clients_by_services_used")
+    assert item["grain"] == "year" and item["indicator"]["grains"] == ["year"]
+    assert [(r["period"], r["dimensions"], r["numerator"], r["denominator"])
+            for r in item["rows"]] == [("2025", {"services_used": "1"}, 8, 8)]
+    access = next(s for s in TestClient(app).get("/api/v1/overview", params={
+        "group": "access", "start": "2025-03", "end": "2025-03"}, headers=headers).json())
+    assert access["grain"] == "month"
+    values = TestClient(app).get("/api/v1/indicators/clients_by_services_used/values", params={
+        "start": "2025-03", "end": "2025-03", "grain": "month"}, headers=headers)
+    assert values.status_code == 200 and [r["period"] for r in values.json()] == ["2025"]
+    page = client_for(app, "johtaja", "en").get(f"/indicator/clients_by_services_used?{MARCH}")
+    assert "1 Jan 2025–31 Dec 2025" in page.text
+
+
+def test_a_class_filter_keeps_classes_and_a_distribution_refuses_its_own_class(app):
+    headers = api_token(app, "johtaja")
+    co_use = TestClient(app).get("/api/v1/indicators/service_co_use/values", params={
+        "start": "2025-01", "end": "2025-12", "grain": "year",
+        "service_group": "general_practice"}, headers=headers).json()
+    assert co_use and {r["dimensions"]["service_group"] for r in co_use} == {
+        "general_practice"}
+    html = client_for(app, "johtaja").get(f"/capability/first_assessment?{MARCH}"
+                                          "&outcome=resolved").text
+    row = re.search(r'<tr id="row-first_assessment_outcome".*?</tr>', html, re.S).group()
+    assert "Not available with the filter" in row and "First-assessment outcome" in row
+    # The page offers the classes of an indicator always split by them as a filter, never a
+    # distribution's classes.
+    assert 'id="f-statement"' in client_for(app, "johtaja").get("/capability/feedback").text
+    assert 'id="f-outcome"' not in html
+
+
+def test_the_values_of_every_kind_of_dimension_are_named_in_the_readers_language(app):
+    from tilannekuva.web.i18n import translator
+    from tilannekuva.web.labels import value_labels
+
+    fi = value_labels(app.state.figures, translator("fi"))
+    en = value_labels(app.state.figures, translator("en"))
+    assert (fi("unit", "A"), fi("unit", "X9")) == ("Asema A", "X9")  # unknown: as it is
+    assert fi("service_group", "home_care") == "kotihoito"  # code lists
+    assert en("response_channel", "sms") == "text message"
+    assert en("outcome", "resolved") == "resolved at first assessment"
+    assert fi("pathway_stage", "pilot") == "pilotissa"
+    assert en("end_reason", "low_use") == "low use"
+    assert en("care_level", "specialised") == "specialised"
+    assert fi("statement", "access") == "Sain apua riittävän nopeasti"  # the catalogues
+    assert en("profession_group", "doctor") == "doctor"
+    assert fi("service_mix", "both") == "sekä terveys- että sosiaalipalveluja"
+    assert fi("combination", "ed_and_home_care") == "päivystys + kotihoito"
+    assert en("check", "visit_without_assessment") == (
+        "Non-urgent primary-care visits without a care-needs assessment")
+    assert (fi("top_share", "005"), en("top_share", "100")) == ("kalleimmat 5 %", "top 100%")
+    assert (fi("services_used", "5+"), fi("age_band", "18–22")) == ("5+", "18–22")
+
+
+# --- feedback comments: entitlement and audit ------------------------------------------------
+
+def test_a_supervisor_reads_their_units_comments_newest_first_and_each_view_is_audited(app):
+    before = len(audit_rows(app))
+    client = client_for(app, "esihenkilo_a")
+    html = client.get("/feedback/comments?start=2025-03&end=2025-03").text
+    shown = re.findall(r'<tr data-response="([^"]+)">', html)
+    assert shown == ["R4", "R1"]  # R2's comment is white space only; R7 is unit B's
+    assert "Kiitos avusta" not in html and "Jonotin puhelimessa pitkään." in html
+    api = TestClient(app).get("/api/v1/feedback/comments", params={"start": "2025-03"},
+                              headers=api_token(app, "esihenkilo_a")).json()
+    assert [(r["response_id"], r["unit_id"], r["responded_on"], r["recommendation"])
+            for r in api["rows"]] == [("R4", "A", "2025-03-20", 8), ("R1", "A", "2025-03-10", 10)]
+    assert api["units"] == ["A"] and (api["start"], api["end"]) == ("2025-03-01", "2025-03-31")
+    csv = client.get("/export/feedback_comments.csv?start=2025-03")
+    rows = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    assert rows["response_id"].tolist() == ["R4", "R1"]
+    entries = audit_rows(app)[before:]
+    assert [(u, a, r) for u, a, _, r in entries] == [("esihenkilo_a", "feedback_comments", 2)] * 3
+    scope = json.loads(entries[0][2])
+    assert scope["units"] == ["A"] and scope["channel"] == "page"
+    assert (scope["start"], scope["end"]) == ("2025-03-01", "2025-03-31")
+
+
+def test_another_units_comments_and_other_roles_are_refused_and_audited(app):
+    before = len(audit_rows(app))
+    supervisor = client_for(app, "esihenkilo_a")
+    response = supervisor.get("/feedback/comments?unit=B&start=2025-03")
+    assert response.status_code == 403 and "Kiitos avusta" not in response.text
+    assert TestClient(app).get("/api/v1/feedback/comments", params={"unit": "B"},
+                               headers=api_token(app, "esihenkilo_a")).status_code == 403
+    assert supervisor.get("/export/feedback_comments.xlsx?unit=B").status_code == 403
+    for user in ("analyytikko", "tilannekeskus", "yllapitaja"):
+        assert client_for(app, user).get("/feedback/comments").status_code == 403, user
+    entries = audit_rows(app)[before:]
+    assert [(u, a, r) for u, a, _, r in entries] == [
+        ("esihenkilo_a", "feedback_comments_refused", 0)] * 3 + [
+        (u, "feedback_comments_refused", 0) for u in ("analyytikko", "tilannekeskus",
+                                                      "yllapitaja")]
+    assert json.loads(entries[0][2])["units"] == ["B"]
+    # The director reads every unit's comments.
+    html = client_for(app, "johtaja").get("/feedback/comments?start=2025-03").text
+    assert re.findall(r'<tr data-response="([^"]+)">', html) == ["R4", "R7", "R1"]
+
+
+# --- the documentation-quality scorecard -----------------------------------------------------
+
+def test_the_scorecard_applies_new_thresholds_without_recomputing_the_checks(app, monkeypatch):
+    """Unit A in March (web_county): of the checks with records, the six visits all lack a
+    professional (100 % > 5 %: fail) and the seven assessments their contact (fail); the other
+    five pass (no assessment missing, no impossible time, no unknown code in either table);
+    physician visits there are none, and the contact checks hide one person's contact. Score
+    5 / 7 = 71.4 %. With the threshold of visits without a professional at 100 % it passes:
+    6 / 7 = 85.7 %."""
+    client = client_for(app, "johtaja", "en")
+    html = client.get(f"/quality?{MARCH}").text
+    check = re.search(r'<tr data-check="visit_without_professional".*?</tr>', html, re.S).group()
+    assert "status-fail" in check and "100.0%" in check and 'value="5"' in check
+    unit = re.search(r'<tr data-unit="A">.*?</tr>', html, re.S).group()
+    assert "5 / 7" in unit and 'data-value="0.714' in unit
+    calls = []
+    monkeypatch.setattr(figures_module, "compute",
+                        lambda *args, **kwargs: calls.append(args) or pd.DataFrame())
+    html = client.get(f"/quality?{MARCH}&threshold.visit_without_professional=100").text
+    assert calls == []  # the check rows came from memory
+    check = re.search(r'<tr data-check="visit_without_professional".*?</tr>', html, re.S).group()
+    assert "status-pass" in check and 'value="100"' in check
+    unit = re.search(r'<tr data-unit="A">.*?</tr>', html, re.S).group()
+    assert "6 / 7" in unit and "85.7%" in unit
+    csv = client.get(f"/export/scorecard.csv?{MARCH}&threshold.visit_without_professional=100")
+    card = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")
+    row = card[(card["unit"] == "A") & (card["check"] == "visit_without_professional")]
+    assert row[["threshold", "status", "score"]].values.tolist() == [[1.0, "pass", 6 / 7]]
+
+
+def test_the_scorecard_refuses_bad_thresholds_and_situation_centre_staff(app):
+    before = len(audit_rows(app))
+    client = client_for(app, "johtaja")
+    for bad in ("threshold.visit_without_professional=lots", "threshold.no_such_check=5",
+                "threshold.visit_without_professional=101", "profession=nurse"):
+        response = client.get(f"/quality?{MARCH}&{bad}")
+        assert response.status_code == 400 and "Traceback" not in response.text, bad
+    refused = client_for(app, "tilannekeskus").get("/quality")
+    assert refused.status_code == 403
+    assert client_for(app, "tilannekeskus").get("/export/quarantine.csv").status_code == 403
+    for user in ("esihenkilo_b", "analyytikko", "yllapitaja"):
+        assert client_for(app, user).get(f"/quality?{MARCH}").status_code == 200, user
+    entries = audit_rows(app)[before:]
+    assert [(u, a) for u, a, _, _ in entries] == [
+        ("tilannekeskus", "quality_scorecard_refused")] * 2 + [
+        (u, "quality_scorecard") for u in ("esihenkilo_b", "analyytikko", "yllapitaja")]
+
+
+def test_the_quarantine_is_shown_as_counts_only(app, db):
+    con = app.state.figures.cursor()
+    try:
+        con.execute("INSERT INTO quarantine VALUES (7, 'visits.csv', 12, 'visits', "
+                    "'start_at', 'time_order', 'visit before birth', "
+                    "'{\"person_id\": \"SECRET-P99\"}')")
+    finally:
+        con.close()
+    try:
+        app.state.figures._cache.pop(("quarantine",), None)
+        html = client_for(app, "analyytikko", "en").get(f"/quality?{MARCH}").text
+        section = html[html.index('id="quarantine"'):]
+        assert "<code>time_order</code>" in section and "visits" in section
+        assert "SECRET-P99" not in html and "visit before birth" not in html
+        csv = client_for(app, "analyytikko").get("/export/quarantine.csv")
+        assert pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig").to_dict(
+            "records") == [{"target_table": "visits", "field": "start_at",
+                            "reason": "time_order", "rows": 1, "imports": 1}]
+    finally:
+        con = app.state.figures.cursor()
+        try:
+            con.execute("DELETE FROM quarantine")
+        finally:
+            con.close()
+        app.state.figures._cache.pop(("quarantine",), None)

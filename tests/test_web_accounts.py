@@ -13,7 +13,7 @@ from tilannekuva.store import open_store
 from tilannekuva.web import accounts
 from tilannekuva.web.charts import xmr_svg
 from tilannekuva.web.i18n import translator
-from tilannekuva.web.roles import ROLES, NotEntitled, person_list_scope
+from tilannekuva.web.roles import ROLES, NotEntitled, scope
 
 
 @pytest.fixture
@@ -59,13 +59,31 @@ def test_sign_in_sessions_and_removal(con):
 
 def test_person_list_scope_is_the_own_units_and_nothing_else():
     supervisor = ROLES["supervisor"]
-    assert person_list_scope(supervisor, ("u1", "u2"), None) == ["u1", "u2"]
-    assert person_list_scope(supervisor, ("u1", "u2"), ["u2"]) == ["u2"]
+    assert scope(supervisor, "overdue_list", ("u1", "u2"), None) == ["u1", "u2"]
+    assert scope(supervisor, "overdue_list", ("u1", "u2"), ["u2"]) == ["u2"]
     with pytest.raises(NotEntitled, match="u3 is not among the units you lead"):
-        person_list_scope(supervisor, ("u1", "u2"), ["u2", "u3"])
+        scope(supervisor, "overdue_list", ("u1", "u2"), ["u2", "u3"])
     for name in ("director", "analyst", "situation_centre", "administrator"):
-        with pytest.raises(NotEntitled, match="not entitled"):
-            person_list_scope(ROLES[name], (), None)
+        with pytest.raises(NotEntitled, match="not entitled to person-level lists"):
+            scope(ROLES[name], "overdue_list", (), None)
+
+
+def test_feedback_comments_and_the_scorecard_go_to_the_roles_docs_web_md_names():
+    """Comments: a supervisor their own units, a director every unit (None), nobody else.
+    The scorecard: every role but situation-centre staff, for every unit."""
+    supervisor, director = ROLES["supervisor"], ROLES["director"]
+    assert scope(supervisor, "feedback_comments", ("u1",), None) == ["u1"]
+    with pytest.raises(NotEntitled, match="u2 is not among the units you lead"):
+        scope(supervisor, "feedback_comments", ("u1",), ["u2"])
+    assert scope(director, "feedback_comments", (), None) is None
+    assert scope(director, "feedback_comments", (), ["u2", "u1"]) == ["u1", "u2"]
+    for name in ("analyst", "situation_centre", "administrator"):
+        with pytest.raises(NotEntitled, match="not entitled to feedback comments"):
+            scope(ROLES[name], "feedback_comments", (), None)
+    for name in ("director", "supervisor", "analyst", "administrator"):
+        assert scope(ROLES[name], "quality_scorecard", ("u1",), None) is None
+    with pytest.raises(NotEntitled, match="not entitled to the documentation-quality"):
+        scope(ROLES["situation_centre"], "quality_scorecard", (), None)
 
 
 def test_the_users_command_adds_lists_and_removes(tmp_path):
@@ -98,6 +116,28 @@ def test_numbers_and_days_follow_the_language():
     assert fi.code("profession", "nurse") == "sairaanhoitaja"
     assert sv.code("profession", "nurse") == "sjukskötare"
     assert translator("de").language == "fi"
+
+
+def test_each_unit_has_its_number_format_in_each_language():
+    fi, en = translator("fi"), translator("en")
+    # A continuity index: two decimals.
+    assert (fi.number(0.3567, "index"), en.number(0.3567, "index")) == ("0,36", "0.36")
+    # A net promoter score: signed, one decimal; the language's own minus sign; no sign on 0.
+    assert (fi.number(12.34, "score"), en.number(12.34, "score")) == ("+12,3", "+12.3")
+    assert (fi.number(-3.25, "score"), en.number(-3.25, "score")) == ("\u22123,2", "-3.2")
+    assert fi.number(0.04, "score") == "0,0"
+    # Euros whole, with the currency where the language puts it.
+    assert (fi.number(1234.56, "euros"), en.number(1234.56, "euros")) == (
+        "1\xa0235\xa0€", "€1,235")
+    # Minutes and events per person: one decimal; counts whole.
+    assert (fi.number(12.345, "minutes"), fi.number(2, "per_person")) == ("12,3", "2,0")
+    assert fi.number(1234, "count") == "1\xa0234"
+    # A difference (a matched contrast) is signed whatever its unit.
+    assert fi.number(0.4, "per_person", signed=True) == "+0,4"
+    # The 95 % interval after a value: spaced when a bound has a sign, empty without one.
+    assert fi.interval(0.31, 0.42, "index") == "(0,31–0,42)"
+    assert en.interval(-3.2, 4.0, "score") == "(-3.2 – +4.0)"
+    assert fi.interval(None, None, "score") == ""
 
 
 def test_special_causes_are_told_apart_by_shape_and_the_chart_has_a_text_alternative():

@@ -123,7 +123,7 @@ def test_the_document_declares_the_token_and_the_errors(app):
     operations = {f"{method.upper()} {path}": operation
                   for path, methods in document["paths"].items()
                   for method, operation in methods.items()}
-    assert len(operations) == 8
+    assert len(operations) == 9
     for label, operation in operations.items():
         if label == "POST /api/v1/token":
             assert "security" not in operation

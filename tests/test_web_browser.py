@@ -6,8 +6,8 @@ in-process).
 The flows of the issue's acceptance criteria: signing in through the form and switching the
 language; the filter form, the filters in the URL and a bookmarked view, against the API; the
 drill from a breakdown; the CSV and Excel downloads; the overdue list, its refusal and both in
-the audit log; the keyboard (skip link, filter form); and axe-core's WCAG 2.1 A/AA rules on
-every page.
+the audit log; the scorecard's thresholds changed in the page; the keyboard (skip link, filter
+form); and axe-core's WCAG 2.1 A/AA rules on every page in the three languages.
 
 Playwright's own browser download is never used: scripts/test.sh installs Debian's chromium
 when it is missing, and without it these tests fail (they do not skip).
@@ -33,7 +33,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tilannekuva.config import Settings
-from tilannekuva.indicators.registry import get
+from tilannekuva.indicators.registry import REGISTRY, get
 from tilannekuva.web.app import create_app
 from tilannekuva.web.auth import LANGUAGE_COOKIE
 from tilannekuva.web.i18n import catalogue
@@ -48,6 +48,7 @@ FI, EN = catalogue("fi"), catalogue("en")
 #: Unit A in March 2025, worked by hand in web_county: 4 of 6 visits within the deadline.
 UNIT_A_SHARE = 4 / 6
 UNIT_A_SHOWN = {"fi": "66,7\xa0%", "en": "66.7%"}  # Finnish: decimal comma, no-break space
+GROUPS = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
 
 
 # --- the server and the browser --------------------------------------------------------------
@@ -228,8 +229,10 @@ def expect_language(page: Page, language: str) -> None:
     t = catalogue(language)
     expect(page.locator("html")).to_have_attribute("lang", language)
     nav = page.get_by_role("navigation", name=t["nav.label"])
+    # A director: every capability, the feedback comments, the scorecard and the report.
     expect(nav.get_by_role("link")).to_have_text(
-        [t["nav.overview"], t["group.access"], t["group.t3"], t["nav.report"]])
+        [t["nav.overview"], *[t[f"group.{g}"] for g in GROUPS], t["nav.comments"],
+         t["nav.quality"], t["nav.report"]])
     expect(page.get_by_label(t["language.label"], exact=True)).to_have_value(language)
     expect(page.get_by_role("button", name=t["nav.logout"])).to_be_visible()
 
@@ -412,7 +415,30 @@ def test_a_supervisor_sees_their_list_is_refused_another_and_both_are_in_the_aud
     assert refused_scope["channel"] == shown_scope["channel"] == "page"
 
 
-# --- 6. the keyboard -------------------------------------------------------------------------
+# --- 6. the scorecard's thresholds ----------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_threshold_changed_in_the_scorecard_rejudges_the_checks_and_stays_in_the_url(
+        new_context):
+    """web_county: unit A's visits in March all lack a professional, a fail at the default
+    5 % and a pass at 100 %; its score goes from 5 / 7 to 6 / 7 checks."""
+    page = new_context("en").new_page()
+    sign_in(page, "johtaja")
+    page.goto(f"/quality?{MARCH}")
+    check = page.locator('tr[data-check="visit_without_professional"]')
+    unit = page.locator('tr[data-unit="A"]')
+    expect(check.locator("td.status")).to_have_text(EN["quality.status.fail"])
+    expect(unit).to_contain_text("5 / 7")
+    name = check.locator("th").text_content()
+    page.get_by_label(EN["quality.threshold_of"].format(check=name), exact=True).fill("100")
+    page.get_by_role("button", name=EN["quality.apply"], exact=True).click()
+    page.wait_for_url(re.compile(r"threshold\.visit_without_professional=100"))
+    expect(check.locator("td.status")).to_have_text(EN["quality.status.pass"])
+    expect(unit).to_contain_text("6 / 7")
+    assert query_of(page)["start"] == ["2025-03"]
+
+
+# --- 7. the keyboard -------------------------------------------------------------------------
 
 @pytest.mark.slow
 def test_the_skip_link_and_the_filter_form_work_with_the_keyboard_alone(new_context):
@@ -469,27 +495,30 @@ def test_every_stop_of_the_tab_order_shows_the_focus(new_context):
     assert len(stops) == expected, stops  # every link and control, each once
 
 
-# --- 7. accessibility: axe-core, WCAG 2.1 A and AA -------------------------------------------
+# --- 8. accessibility: axe-core, WCAG 2.1 A and AA -------------------------------------------
 
 PAGES = [
     ("login", None, "/login"),
     ("overview", "johtaja", "/"),
-    ("access", "johtaja", "/capability/access"),
     ("access filtered", "johtaja", f"/capability/access?{MARCH}&unit=A"),
-    ("t3", "johtaja", "/capability/t3"),
+    *[(group, "johtaja", f"/capability/{group}") for group in GROUPS],
     ("indicator", "johtaja", f"/indicator/{INDICATOR}?{MARCH}&by=unit"),
     ("indicator 24 months", "johtaja", f"/indicator/{INDICATOR}"),
+    ("indicator with classes", "johtaja", "/indicator/service_co_use"),
+    ("indicator with an interval", "johtaja", f"/indicator/feedback_nps?{MARCH}&by=unit"),
     ("report", "johtaja", "/report?month=2025-03"),
     ("spc", "johtaja", "/spc"),
     ("error", "johtaja", "/capability/access?start=2025-13"),
     ("overdue", "esihenkilo_a", "/overdue?as_of=2025-03-31"),
     ("overdue refused", "esihenkilo_a", "/overdue?unit=B&as_of=2025-03-31"),
+    ("comments", "esihenkilo_a", "/feedback/comments?start=2025-03"),
+    ("comments refused", "esihenkilo_a", "/feedback/comments?unit=B"),
+    ("scorecard", "johtaja", f"/quality?{MARCH}"),
     ("audit", "yllapitaja", "/audit"),
 ]
-#: Every page in Finnish (the default), the main pages in Swedish and English too.
-CHECKS = [(name, user, path, "fi") for name, user, path in PAGES] + [
-    (name, user, path, language) for language in ("sv", "en")
-    for name, user, path in PAGES if name in ("login", "overview", "indicator", "overdue")]
+#: Every page in every language.
+CHECKS = [(name, user, path, language) for language in ("fi", "sv", "en")
+          for name, user, path in PAGES]
 
 
 @pytest.mark.slow

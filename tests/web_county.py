@@ -14,9 +14,16 @@ day, age band 18–22).
   due 2025-03-17: 14 days over. P10 at unit B, assessed 2025-03-10, due 2025-03-24: 7 over.
 - A phone contact on 2025-03-31 makes the data run to the end of March, so March is the
   last complete month (the pages' default window ends there).
+- Customer feedback in March 2025 (feedback answers do not move the end of the data). Unit A:
+  six answers recommending 10, 9, 10, 8, 6 and 3, NPS scores 100, 100, 100, 0, −100, −100:
+  NPS = (3 promoters − 2 detractors) / 6 = +16.7; the scores' sample standard deviation is
+  98.32, so the 95 % interval is 16.67 ± t(0.975; 5) 2.5706 × 98.32 / √6 = 16.67 ± 103.18:
+  −86.5 to +119.8. Unit B: two answers (10, 10), fewer than 5, so hidden. Comments: R1 and R4
+  at unit A (R4 the newest), R7 at unit B; R2's comment is only spaces and is left out.
 
 Users (password "password-" + name): johtaja (director), esihenkilo_a (supervisor of A),
-esihenkilo_b (supervisor of B), yllapitaja (administrator).
+esihenkilo_b (supervisor of B), analyytikko (analyst), tilannekeskus (situation-centre
+staff), yllapitaja (administrator).
 """
 
 from __future__ import annotations
@@ -29,8 +36,16 @@ from tilannekuva.store import open_store
 from tilannekuva.web import accounts
 
 USERS = (("johtaja", "director", ()), ("esihenkilo_a", "supervisor", ("A",)),
-         ("esihenkilo_b", "supervisor", ("B",)), ("yllapitaja", "administrator", ()))
+         ("esihenkilo_b", "supervisor", ("B",)), ("analyytikko", "analyst", ()),
+         ("tilannekeskus", "situation_centre", ()), ("yllapitaja", "administrator", ()))
 BORN = "2005-06-15"
+#: (response, unit, day, recommendation, comment) of the feedback answers.
+FEEDBACK = (("R1", "A", "2025-03-10", 10, "Hyvä ja ystävällinen palvelu."),
+            ("R2", "A", "2025-03-11", 9, "   "), ("R3", "A", "2025-03-12", 10, None),
+            ("R4", "A", "2025-03-20", 8, "Jonotin puhelimessa pitkään."),
+            ("R5", "A", "2025-03-13", 6, None), ("R6", "A", "2025-03-14", 3, None),
+            ("R7", "B", "2025-03-15", 10, "Kiitos avusta!"),
+            ("R8", "B", "2025-03-16", 10, None))
 
 
 def password(user_name: str) -> str:
@@ -54,6 +69,10 @@ def build(path: Path) -> Path:
                        unit_id=unit, start_at=f"{visited} 10:00", profession="nurse")
     county.add("contacts", contact_id="C1", person_id="P1", unit_id="A",
                contact_at="2025-03-31 12:00")
+    for response, unit, day, recommendation, comment in FEEDBACK:
+        county.add("feedback_responses", response_id=response, unit_id=unit,
+                   responded_at=f"{day} 14:00", recommendation=recommendation,
+                   comment=comment)
     db = county.write()
     con = open_store(db)
     try:

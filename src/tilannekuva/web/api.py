@@ -12,6 +12,7 @@ tests/test_web_api_schema.py holds the API to it.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from datetime import date, datetime
@@ -23,17 +24,18 @@ from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, BeforeValidator
 
 from ..errors import TilannekuvaError
+from ..indicators.dimensions import DIMENSIONS
 from ..indicators.registry import REGISTRY, get
 from ..indicators.suppression import FIGURES
 from ..privacy.audit import latest
 from ..rules import local_date
 from .accounts import User, authenticate, open_session
 from .auth import api_user
-from .figures import FILTER_DIMENSIONS, Figures, Series
+from .figures import FILTERABLE, Figures, Series
 from .i18n import translator
 from .labels import value_labels
-from .params import MONTH, make_view
-from .person_lists import overdue_for
+from .params import MONTH, make_view, month_range
+from .person_lists import comments_for, overdue_for
 from .roles import NotEntitled
 
 router = APIRouter(prefix="/api/v1")
@@ -48,6 +50,20 @@ Month = Annotated[str | None, Query(pattern=f"^{MONTH.pattern}$",
                                                 "2999-12).")]
 Grain = Annotated[Literal["month", "quarter", "year"], Query()]
 Values = Annotated[list[str], Query()]
+
+
+def _filter_values(**values: list[str]) -> dict[str, list[str]]:
+    return {name: [v for v in found if v] for name, found in values.items()}
+
+
+# The filters, one repeatable query parameter per dimension of the registry, declared from
+# `DIMENSIONS` so that the OpenAPI document lists each and a new dimension needs no edit here.
+_filter_values.__signature__ = inspect.Signature([
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+        list[str], Query(description=f"Keep rows whose {name} is one of these. {text}")])
+    for name, text in DIMENSIONS.items() if name in FILTERABLE])
+
+Filters = Annotated[dict[str, list[str]], Depends(_filter_values)]
 
 
 def _iso_day(value):
@@ -126,6 +142,9 @@ class Point(BaseModel):
 
 class SeriesOut(BaseModel):
     indicator: IndicatorInfo
+    #: The grain of the rows: the one asked for, or the indicator's own when it is not
+    #: defined at it (a yearly indicator in a monthly view is computed by year).
+    grain: str
     unavailable_filters: list[str]
     latest: list[Row]
     reading: str | None
@@ -156,6 +175,24 @@ class OverdueOut(BaseModel):
     within_days: int
     units: list[str]
     rows: list[OverdueRow]
+
+
+class CommentRow(BaseModel):
+    response_id: str
+    unit_id: str
+    responded_on: date
+    service: str
+    service_channel: str
+    language: str
+    recommendation: int | None
+    comment: str
+
+
+class CommentsOut(BaseModel):
+    start: date
+    end: date
+    units: list[str]
+    rows: list[CommentRow]
 
 
 class AuditEntry(BaseModel):
@@ -208,7 +245,7 @@ def series_out(series: Series, language: str) -> SeriesOut:
     points = [Point(period=p, value=pt.value, rules=list(pt.rules))
               for p, pt in zip(series.chart_periods, chart.points if chart else (), strict=True)]
     return SeriesOut(
-        indicator=indicator_info(series.indicator, language),
+        indicator=indicator_info(series.indicator, language), grain=series.view.grain,
         unavailable_filters=list(series.unavailable), latest=rows_out(series.latest),
         reading=chart.reading if chart else None, assurance=chart.assurance if chart else None,
         mean=chart.mean if chart else None, lower_limit=chart.lower if chart else None,
@@ -257,51 +294,47 @@ def indicator(indicator_id: str, user: SignedIn,
     return indicator_info(get(indicator_id), lang)
 
 
-def _filters(request: Request) -> dict[str, list[str]]:
-    return {name: [v for v in request.query_params.getlist(name) if v]
-            for name in FILTER_DIMENSIONS}
-
-
 @router.get("/indicators/{indicator_id}/values", response_model=list[Row],
             tags=["indicators"], responses=_errors(400, 401, 404))
-def values(request: Request, indicator_id: str, user: SignedIn,
+def values(request: Request, indicator_id: str, user: SignedIn, filters: Filters,
            start: Month = None, end: Month = None, grain: Grain = "month",
-           by: Values = [], municipality: Values = [], service_area: Values = [],  # noqa: B006
-           unit: Values = [], profession: Values = [], contact_type: Values = [],  # noqa: B006
-           age_band: Values = []):  # noqa: B006
+           by: Values = []):  # noqa: B006
     """The indicator's long output for the period range, broken down by the `by` dimensions,
-    filtered by the filter parameters; small counts suppressed."""
+    filtered by the filter parameters; small counts suppressed. An indicator defined over
+    whole years only (its `grains`) is computed by year over the years the range overlaps
+    when a finer grain is asked for: its period labels are years."""
     if indicator_id not in REGISTRY:
         raise HTTPException(404, f"No indicator {indicator_id!r}.")
     figures = _figures(request)
     return _bad_request(lambda: rows_out(figures.values(
-        indicator_id, make_view(figures, start, end, grain, _filters(request)),
+        indicator_id, make_view(figures, start, end, grain, filters),
         tuple(dict.fromkeys(b for b in by if b)))))
 
 
 @router.get("/overview", response_model=list[SeriesOut], tags=["indicators"],
             responses=_errors(400, 401))
-def overview(request: Request, user: SignedIn,
+def overview(request: Request, user: SignedIn, filters: Filters,
              group: str | None = None, start: Month = None, end: Month = None,
-             grain: Grain = "month", lang: Language = "fi",
-             municipality: Values = [], service_area: Values = [],  # noqa: B006
-             unit: Values = [], profession: Values = [], contact_type: Values = [],  # noqa: B006
-             age_band: Values = []):  # noqa: B006
-    """Each indicator (of a `group`, e.g. access or t3, or all) over the period range: its
-    rows, latest value and the XmR chart's reading (see docs/spc.md)."""
+             grain: Grain = "month", lang: Language = "fi"):
+    """Each indicator (of a `group`, e.g. access or feedback, or all) over the period range:
+    its rows, latest value and the XmR chart's reading (see docs/spc.md). `grain` of each
+    item tells the grain its rows are at (a yearly indicator stays yearly)."""
     figures = _figures(request)
-    view = _bad_request(lambda: make_view(figures, start, end, grain, _filters(request)))
+    view = _bad_request(lambda: make_view(figures, start, end, grain, filters))
     return [series_out(s, lang) for s in figures.overview(view, group)]
 
 
 @router.get("/filters", tags=["indicators"], responses=_errors(401))
-def filters(request: Request, user: SignedIn,
+def filters(request: Request, user: SignedIn, group: str | None = None,
             lang: Language = "fi") -> dict[str, list[dict[str, str]]]:
-    """The values each filter can take, with their names in the language."""
+    """The values each filter can take, with their names in the language: the shared scope
+    filters, or with `group` the filters of that capability's page."""
     figures = _figures(request)
     labels = value_labels(figures, translator(lang))
-    return {name: [{"value": v, "label": labels(name, v)} for v in found]
-            for name, found in figures.options().items()}
+    groups = {i.group for i in REGISTRY.values()}
+    found = (figures.page_options(group) if group in groups else figures.options())
+    return {name: [{"value": v, "label": labels(name, v)} for v in values]
+            for name, values in found.items()}
 
 
 @router.get("/overdue", response_model=OverdueOut, tags=["person-level"],
@@ -319,9 +352,31 @@ def overdue(request: Request, user: SignedIn,
         units, rows = overdue_for(figures, user, asked, day, within, "api")
     except NotEntitled as refusal:
         raise HTTPException(403, str(refusal)) from None
-    return OverdueOut(as_of=day, within_days=within, units=units,
+    return OverdueOut(as_of=day, within_days=within,
+                      units=sorted(figures.unit_names()) if units is None else units,
                       rows=[OverdueRow(**{k: _clean(v) for k, v in r.items()})
                             for r in rows.astype(object).to_dict("records")])
+
+
+@router.get("/feedback/comments", response_model=CommentsOut, tags=["person-level"],
+            responses=_errors(400, 401, 403))
+def feedback_comments(request: Request, user: SignedIn, start: Month = None,
+                      end: Month = None, unit: Values = []):  # noqa: B006
+    """The free-text comments of the customer feedback from the first day of `start` to the
+    last of `end` (default: the last complete month of data), newest first, for the units
+    the caller may read (a supervisor their own, a director every unit; other roles are
+    refused). Not suppressed: every call is audited, refusals too."""
+    figures = _figures(request)
+    first, last = _bad_request(lambda: month_range(figures, start, end))
+    asked = [u for u in unit if u] or None
+    try:
+        units, rows = comments_for(figures, user, asked, first, last, "api")
+    except NotEntitled as refusal:
+        raise HTTPException(403, str(refusal)) from None
+    return CommentsOut(start=first, end=last,
+                       units=sorted(figures.unit_names()) if units is None else units,
+                       rows=[CommentRow(**{k: _clean(v) for k, v in r.items()})
+                             for r in rows.astype(object).to_dict("records")])
 
 
 @router.get("/audit", response_model=list[AuditEntry], tags=["administration"],

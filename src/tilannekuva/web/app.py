@@ -22,12 +22,11 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..config import Settings
 from ..errors import TilannekuvaError
-from ..indicators.registry import REGISTRY
 from ..store import create_tables
 from . import accounts
 from .api import router as api_router
 from .auth import SignInRequired, user_of
-from .figures import Figures
+from .figures import FILTER_WARMED_GROUPS, Figures
 from .pages import STATIC, render
 from .pages import router as page_router
 
@@ -51,12 +50,12 @@ def open_county(path: Path) -> duckdb.DuckDBPyConnection:
 
 def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     """The application over the county database at `path`. With `warm`, the views people open
-    first are computed in the background at once (`Figures.warm`), so early visitors do not
-    wait for them (`tilannekuva serve` does this; tests do not)."""
+    first are computed in the background at once (`Figures.warm`: the overview, which is every
+    capability's default view, and the access and T3 pages per filter value), so early
+    visitors do not wait for them (`tilannekuva serve` does this; tests do not)."""
     figures = Figures(open_county(path), settings.min_cell_size, settings.spc_run_length)
     if warm:
-        groups = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
-        threading.Thread(target=figures.warm, args=(groups,), name="warm-up",
+        threading.Thread(target=figures.warm, args=(FILTER_WARMED_GROUPS,), name="warm-up",
                          daemon=True).start()
     app = FastAPI(title="Tilannekuva API", version=__version__,
                   description="Figures of a wellbeing services county's situation picture. "

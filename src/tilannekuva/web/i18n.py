@@ -6,7 +6,9 @@ service areas, ...) from the code lists, so nothing is translated twice. A test 
 the three catalogues have the same keys and that every key the templates use exists.
 
 Numbers and dates are formatted by Babel in the language's convention: "87,5 %" in Finnish
-and Swedish, "87.5%" in English.
+and Swedish, "87.5%" in English. How many decimals a figure has depends on its unit
+(`Translator.number`): a share or a score to one decimal, a continuity index to two, euros
+whole with the currency sign, counts whole.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from importlib.resources import files
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 
 from ..schema.codelists import code_list
 
@@ -53,6 +61,10 @@ class Translator:
         # with one decimal.
         self._percent = Locale.parse(self.locale).percent_formats[None].pattern.replace(
             "0", "0.0", 1)
+        # The language's currency pattern ("#,##0.00 ¤", "¤#,##0.00") without decimals:
+        # euros in management figures are whole.
+        self._euros = Locale.parse(self.locale).currency_formats["standard"].pattern.replace(
+            ".00", "")
 
     def __call__(self, key: str, **values) -> str:
         text = catalogue(self.language)[key]
@@ -70,13 +82,44 @@ class Translator:
         return getattr(entry, self.language, code) if entry else code
 
     @lru_cache(maxsize=65_536)  # noqa: B019 - one Translator per language, kept for good
-    def number(self, value: float | None, unit: str) -> str:
-        """A figure as shown: shares as percentages with one decimal, days with one."""
+    def number(self, value: float | None, unit: str, signed: bool = False) -> str:
+        """A figure as shown, by its unit: a share as a percentage with one decimal ("66,7 %");
+        a continuity index (0–1) with two decimals ("0,36"); a score (NPS, −100…100) signed
+        with one decimal ("+12,3"); euros whole, with the currency ("1 235 €"); minutes and
+        events per person with one decimal; counts whole; days with one decimal when there
+        is one ("7", "7,5"). `signed` puts a plus sign on a positive value too (a
+        difference, whatever its unit); a value that shows as zero has no sign."""
         if value is None:
             return "–"
+        magnitude = abs(value)
         if unit == "share":
-            return format_percent(value, self._percent, locale=self.locale)
-        return format_decimal(value, "#,##0.#", locale=self.locale)
+            shown = format_percent(magnitude, self._percent, locale=self.locale)
+        elif unit == "index":
+            shown = format_decimal(magnitude, "#,##0.00", locale=self.locale)
+        elif unit == "euros":
+            shown = format_currency(magnitude, "EUR", self._euros, locale=self.locale,
+                                    currency_digits=False)
+        elif unit in ("score", "minutes", "per_person"):
+            shown = format_decimal(magnitude, "#,##0.0", locale=self.locale)
+        elif unit == "count":
+            shown = format_decimal(magnitude, "#,##0", locale=self.locale)
+        else:
+            shown = format_decimal(magnitude, "#,##0.#", locale=self.locale)
+        if not any(c in "123456789" for c in shown):
+            return shown
+        if value < 0:
+            return get_minus_sign_symbol(self.locale) + shown
+        return get_plus_sign_symbol(self.locale) + shown if signed or unit == "score" else shown
+
+    def interval(self, low: float | None, high: float | None, unit: str,
+                 signed: bool = False) -> str:
+        """A 95 % confidence interval as shown after its value: "(0,31–0,42)"; spaced around
+        the dash when a bound has a sign ("(−3,2 – +4,0)"), empty when there is none."""
+        if low is None or high is None:
+            return ""
+        shown = self.number(low, unit, signed), self.number(high, unit, signed)
+        signed = any(s[:1] in "+-−" for s in shown)
+        return f"({shown[0]} – {shown[1]})" if signed else f"({shown[0]}–{shown[1]})"
 
     @lru_cache(maxsize=65_536)  # noqa: B019
     def count(self, value: int | None) -> str:

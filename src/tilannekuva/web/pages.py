@@ -4,11 +4,15 @@ its URL and a view can be bookmarked and sent; no page needs a script to work.
 
 Pages:
 
-- `/` overview: every registry indicator's latest value, target, trend and SPC reading;
-- `/capability/<group>`: the indicators of one capability (access, t3) with the filters;
+- `/` overview: every registry indicator's latest value, target, trend and SPC reading, by
+  capability;
+- `/capability/<group>`: the indicators of one capability with the filters they take;
 - `/indicator/<id>`: one indicator's XmR chart, its numbers and a breakdown of the latest
   period by a dimension, each row a link that narrows the view to that value (the drill);
 - `/overdue`: the person-level overdue list, for entitled roles and their own units;
+- `/feedback/comments`: the free-text comments of the customer feedback, for entitled roles;
+- `/quality`: the documentation-quality scorecard with adjustable thresholds, and the import
+  quarantine's counts;
 - `/report` and `/report.pdf`: the printable monthly report;
 - `/audit`: the audit log, for administrators;
 - `/export/<table>.<csv|xlsx>`: any table of these pages as a download.
@@ -28,24 +32,41 @@ from fastapi.templating import Jinja2Templates
 
 from ..errors import TilannekuvaError
 from ..indicators.engine import IndicatorError, period_start
+from ..indicators.quality import CHECKS, DOCUMENTATION_QUALITY
 from ..indicators.registry import REGISTRY, get
 from ..privacy.audit import latest
+from ..reports.scorecard import ScorecardError, resolve_thresholds, scorecard, scores
+from ..reports.spc import xmr
 from ..reports.tables import DOWNLOAD_TYPES, table_bytes
 from ..rules import local_date
 from .accounts import User, authenticate, close_session, open_session
 from .auth import LANGUAGE_COOKIE, SESSION_COOKIE, page_user, safe_next, token_of
 from .charts import xmr_svg
-from .figures import FILTER_DIMENSIONS, Figures, Series, View, records, window_ending
+from .figures import (
+    Figures,
+    Series,
+    View,
+    indicator_view,
+    page_filters,
+    records,
+    unavailable_filters,
+    window_ending,
+)
 from .i18n import LANGUAGES, Translator, translator
 from .labels import value_labels
-from .params import day_of, month_of, query_string, view_from_query, with_filter
-from .person_lists import overdue_for
-from .roles import NotEntitled
+from .params import day_of, month_of, month_range, query_string, view_from_query, with_filter
+from .person_lists import comments_for, overdue_for, scorecard_for
+from .roles import ALL_UNITS, NotEntitled
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 GROUPS = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
+#: The filters each capability page offers (`figures.page_filters`).
+PAGE_FILTERS = {group: page_filters([i for i in REGISTRY.values() if i.group == group])
+                for group in GROUPS}
+#: Classes of an indicator listed in a summary or the report before "and n more".
+SHOWN_CLASSES = 12
 YEAR = 365 * 24 * 3600
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -65,7 +86,7 @@ def render(request: Request, template: str, user: User | None, status: int = 200
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return templates.TemplateResponse(request, template, {
         "t": t, "user": user, "languages": LANGUAGES, "here": here, "groups": GROUPS,
-        "label": value_labels(_figures(request), t),
+        "label": value_labels(_figures(request), t), "shown_classes": SHOWN_CLASSES,
         "chart": lambda *args, unit="count", **kw: xmr_svg(
             *args, number=lambda v: t.number(v, unit), **kw),
         "text": lambda names: getattr(names, t.language),
@@ -158,10 +179,11 @@ def capability_page(request: Request, group: str, user: PageUser) -> HTMLRespons
         raise HTTPException(404, f"No capability {group!r}.")
     figures = _figures(request)
     view = _view(request)
+    series = figures.overview(view, group)
     return render(request, "capability.html", user, group=group, view=view,
-                  qs=query_string(view), options=figures.options(),
-                  filter_dimensions=FILTER_DIMENSIONS, selected=dict(view.filters),
-                  series=figures.overview(view, group))
+                  qs=query_string(view), options=figures.page_options(group, view.grain),
+                  filter_dimensions=PAGE_FILTERS[group], selected=dict(view.filters),
+                  series=series)
 
 
 def _latest_period(view: View) -> View:
@@ -193,10 +215,11 @@ def indicator_page(request: Request, indicator_id: str, user: PageUser,
             raise HTTPException(400, str(error)) from None
     drill = {value: "/capability/" + indicator.group + "?" + query_string(
         with_filter(view, by, value)) for value in (rows[by] if rows is not None else [])
-        if by in FILTER_DIMENSIONS}
+        if by in PAGE_FILTERS[indicator.group] and isinstance(value, str)}
     return render(request, "indicator.html", user, view=view, qs=query_string(view),
                   series=series, indicator=indicator, by=by, dimensions=dimensions,
-                  breakdown=rows, drill=drill, breakdown_period=_latest_period(view))
+                  breakdown=rows, drill=drill,
+                  breakdown_period=indicator_view(indicator, _latest_period(view)))
 
 
 def _today() -> date:
@@ -231,6 +254,123 @@ def overdue_page(request: Request, user: PageUser) -> HTMLResponse:
                       reason=t(refusal.key, **refusal.values))
     return render(request, "overdue.html", user, rows=rows, units=units, as_of=day,
                   within=within, qs=request.url.query)
+
+
+def _comments_request(request: Request) -> tuple[list[str] | None, date, date]:
+    """The units asked for (None: all the user may read), and the first and last day of the
+    months of a feedback-comments request, from its URL; 400 for a malformed one."""
+    params = request.query_params
+    asked = [u for u in params.getlist("unit") if u] or None
+    try:
+        start, end = month_range(_figures(request), params.get("start") or None,
+                                 params.get("end") or None)
+    except IndicatorError as error:
+        raise HTTPException(400, str(error)) from None
+    return asked, start, end
+
+
+@router.get("/feedback/comments")
+def comments_page(request: Request, user: PageUser) -> HTMLResponse:
+    """The free-text comments of the customer feedback, newest first, for the roles entitled
+    to them (`roles`); every view and refusal is audited."""
+    figures = _figures(request)
+    asked, start, end = _comments_request(request)
+    try:
+        units, rows = comments_for(figures, user, asked, start, end, "page")
+    except NotEntitled as refusal:
+        t = translator_of(request)
+        return render(request, "refused.html", user, status=403,
+                      reason=t(refusal.key, **refusal.values))
+    choices = (figures.dimension_values("unit", "feedback")
+               if user.role.feedback_comments == ALL_UNITS else list(user.units))
+    return render(request, "comments.html", user, rows=rows, units=units, start=start,
+                  end=end, choices=choices, qs=request.url.query)
+
+
+# --- the documentation-quality scorecard ------------------------------------------------------
+
+THRESHOLD = "threshold."
+
+
+def _thresholds(request: Request) -> dict[str, float]:
+    """Every check's threshold: the default, or the page's `threshold.<check>` parameter, a
+    percentage from 0 to 100 ("2.5" or "2,5"); 400 for a malformed or unknown one."""
+    overrides = {}
+    for key, value in request.query_params.multi_items():
+        if key.startswith(THRESHOLD) and value.strip():
+            check = key[len(THRESHOLD):]
+            try:
+                percent = float(value.strip().replace(",", "."))
+            except ValueError:
+                percent = float("nan")
+            if not 0 <= percent <= 100:
+                raise HTTPException(400, f"The threshold of {check} must be a percentage from "
+                                         f"0 to 100, not {value!r}.")
+            overrides[check] = percent / 100
+    try:
+        return resolve_thresholds(overrides)
+    except ScorecardError as error:
+        raise HTTPException(400, str(error)) from None
+
+
+def _scorecard(request: Request, user: User, channel: str) -> tuple[View, dict, pd.DataFrame]:
+    """The view, the thresholds and the scorecard by unit and period of a scorecard request;
+    entitlement checked and audited (NotEntitled for a role without the scorecard). The
+    check rows are the `documentation_quality` indicator's, computed once per view and kept
+    (`Figures.values`); only the thresholds are applied anew."""
+    figures = _figures(request)
+    view = _view(request)
+    missing = unavailable_filters(DOCUMENTATION_QUALITY, view)
+    if missing:
+        raise HTTPException(400, f"The scorecard cannot be filtered by {', '.join(missing)}; "
+                                 "it takes unit, service_area and table.")
+    thresholds = _thresholds(request)
+    changed = {c.id: thresholds[c.id] for c in CHECKS if thresholds[c.id] != c.threshold}
+    card = scorecard_for(figures, user, {
+        "start": view.start, "end": view.end, "grain": view.grain,
+        "filters": dict(view.filters), "thresholds": changed}, channel,
+        lambda: scorecard(figures.values(DOCUMENTATION_QUALITY.id, view, ("unit",)),
+                          thresholds))
+    return view, thresholds, card
+
+
+@router.get("/quality")
+def quality_page(request: Request, user: PageUser) -> HTMLResponse:
+    """The documentation-quality scorecard: each check's failing share against its threshold
+    over the county (or the filtered units) in the view's last period, thresholds adjustable
+    in the page; each unit's score (checks passed / checks evaluated) and its trend; and the
+    import quarantine's counts. Every view and refusal is audited."""
+    figures = _figures(request)
+    try:
+        view, thresholds, card = _scorecard(request, user, "page")
+    except NotEntitled as refusal:
+        t = translator_of(request)
+        return render(request, "refused.html", user, status=403,
+                      reason=t(refusal.key, **refusal.values))
+    last = _latest_period(view)
+    checks = scorecard(figures.values(DOCUMENTATION_QUALITY.id, last), thresholds)
+    by_unit = scores(card)
+    units = []
+    for unit, rows in by_unit.groupby("unit", dropna=False, sort=False):
+        rows = rows.sort_values("period")
+        shown = rows[rows["score"].notna()]
+        chart = xmr(shown["score"].astype(float).tolist(), "higher", None,
+                    run_length=request.app.state.settings.spc_run_length)
+        units.append({"unit": None if pd.isna(unit) else unit, "latest": records(rows)[-1],
+                      "rows": records(rows), "chart": chart,
+                      "periods": tuple(shown["period"])})
+    units.sort(key=lambda u: (u["latest"]["score"] is None, u["latest"]["score"] or 0,
+                              u["unit"] or ""))
+    try:
+        quarantine = figures.quarantine()
+    except ScorecardError:
+        quarantine = None
+    return render(request, "quality.html", user, view=view, qs=query_string(view),
+                  scorecard_qs=request.url.query, checks=records(checks), units=units,
+                  thresholds=thresholds, period=checks["period"].iloc[0] if len(checks) and
+                  "period" in checks else None, quarantine=quarantine,
+                  unit_options=figures.dimension_values("unit", "quality", view.grain),
+                  selected=dict(view.filters))
 
 
 def _report_view(figures: Figures, month: str | None) -> View:
@@ -313,13 +453,24 @@ def export(request: Request, table: str, fmt: str, user: PageUser) -> Response:
     params = request.query_params
     if fmt not in DOWNLOAD_TYPES:
         raise HTTPException(404, f"Unknown download format {fmt!r}; use csv or xlsx.")
-    if table == "overdue":
-        asked, day, within = _overdue_request(request)
+    if table in ("overdue", "feedback_comments", "scorecard", "quarantine"):
         try:
-            _, rows = overdue_for(figures, user, asked, day, within, "download")
+            if table == "overdue":
+                asked, day, within = _overdue_request(request)
+                _, rows = overdue_for(figures, user, asked, day, within, "download")
+            elif table == "feedback_comments":
+                asked, start, end = _comments_request(request)
+                _, rows = comments_for(figures, user, asked, start, end, "download")
+            elif table == "scorecard":
+                rows = _scorecard(request, user, "download")[2]
+            else:
+                rows = scorecard_for(figures, user, {"table": "quarantine"}, "download",
+                                     figures.quarantine)
         except NotEntitled as refusal:
             raise HTTPException(403, str(refusal)) from None
-        return _download(rows, "overdue", fmt)
+        except ScorecardError as error:
+            raise HTTPException(404, str(error)) from None
+        return _download(rows, table, fmt)
     view = _view(request)
     try:
         if table == "overview":

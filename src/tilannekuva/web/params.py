@@ -1,7 +1,8 @@
 """The state of a view in its URL: `start` and `end` months (YYYY-MM), the `grain` (month,
-quarter, year) and one parameter per filter dimension (repeatable: `unit=u1&unit=u2`). Pages
-and the API read it with the same function, so a bookmarked page and an API call with the
-same parameters show the same figures."""
+quarter, year) and one parameter per filter dimension (repeatable: `unit=u1&unit=u2`; any
+dimension of the registry, named as in `indicators.dimensions`). Pages and the API read it
+with the same function, so a bookmarked page and an API call with the same parameters show
+the same figures."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from ..indicators.engine import GRAINS, IndicatorError
-from .figures import FILTER_DIMENSIONS, Figures, View
+from .figures import FILTERABLE, Figures, View
 
 #: A month as a URL writes it, YYYY-MM, from 1900-01 to 2999-12: the period computations
 #: reach past the end of a period, and year 9999 would reach past the last date there is.
@@ -44,8 +45,25 @@ def make_view(figures: Figures, start: str | None, end: str | None, grain: str |
     if grain not in GRAINS:
         raise IndicatorError(f"Unknown period {grain!r}; use one of {', '.join(GRAINS)}.")
     kept = tuple((name, tuple(dict.fromkeys(values))) for name, values in filters.items()
-                 if name in FILTER_DIMENSIONS and values)
+                 if name in FILTERABLE and values)
     return View(first, last, grain, tuple(sorted(kept)))
+
+
+def month_range(figures: Figures, start: str | None, end: str | None) -> tuple[date, date]:
+    """The first and last day of the months from `start` to `end` (YYYY-MM); by default the
+    last month of the default window (the last complete month of data)."""
+    last_month = figures.default_view().end
+    first = date(*month_of(start, "start"), 1) if start else (
+        date(*month_of(end, "end"), 1) if end else last_month.replace(day=1))
+    if end:
+        year, month = month_of(end, "end")
+        last = date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        last = max(last_month, date(first.year, first.month,
+                                    calendar.monthrange(first.year, first.month)[1]))
+    if last < first:
+        raise IndicatorError(f"The period ends ({last:%Y-%m}) before it starts ({first:%Y-%m}).")
+    return first, last
 
 
 def day_of(text: str, field: str) -> date:
@@ -60,7 +78,7 @@ def day_of(text: str, field: str) -> date:
 
 def view_from_query(figures: Figures, params: Mapping) -> View:
     """The view of a page request's query string (a Starlette QueryParams)."""
-    filters = {name: [v for v in params.getlist(name) if v] for name in FILTER_DIMENSIONS}
+    filters = {name: [v for v in params.getlist(name) if v] for name in FILTERABLE}
     return make_view(figures, params.get("start") or None, params.get("end") or None,
                      params.get("grain") or None, filters)
 
