@@ -36,15 +36,22 @@ time scaled linearly to 5.6 million residents, labelled as an estimate.
 
 from __future__ import annotations
 
-import argparse
 import os
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from harness import Measurement, build_county, connect, measure, quiet
+from harness import (
+    NATIONAL_RESIDENTS,
+    Measurement,
+    build_county,
+    connect,
+    measure,
+    planned_runs,
+    quiet,
+    run_arguments,
+)
 
 from tilannekuva.indicators import REGISTRY, Query, Sources, compute, duckdb_file
 from tilannekuva.indicators.waits import PRIMARY_CARE_SERVICES
@@ -53,7 +60,6 @@ from tilannekuva.store import TIMEZONE
 #: The access suite: the care-guarantee and T3 indicators (the population analytics have a
 #: benchmark of their own, bench_population.py).
 SUITE = tuple(i.id for i in REGISTRY.values() if i.group in ("access", "t3"))
-NATIONAL_RESIDENTS = 5_600_000
 SUITE_TARGET = {"default": 3.0, "national": 180.0}
 SQL_RATIO_TARGET, PANDAS_RATIO_TARGET = 1.5, 10.0
 INDICATOR = "primary_care_within_deadline"
@@ -290,36 +296,12 @@ def run(label: str, db: Path, residents: int, years: int, repeat: int, limit_gb:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--national", action="store_true",
-                        help="also run a national year (5,600,000 residents × 1 year)")
-    parser.add_argument("--national-only", action="store_true")
-    parser.add_argument("--residents", type=int, default=NATIONAL_RESIDENTS,
-                        help="residents of the national run (smaller to try it out)")
-    parser.add_argument("--keep", type=Path,
-                        help="keep generated databases in this folder and reuse them")
-    parser.add_argument("--db", type=Path,
-                        help="the database of a single run: reused if it exists, else "
-                             "generated there and kept")
-    parser.add_argument("--repeat", type=int,
-                        help="runs per measurement, best counted (default 3; 1 national)")
-    parser.add_argument("--memory-limit", type=float, default=18.0,
-                        help="GB of resident set at which a measurement is stopped")
+    parser = run_arguments(__doc__.splitlines()[0])
     parser.add_argument("--pandas-read", choices=("arrow", "df"), default="arrow",
                         help="how (d) reads into pandas: through Arrow (fast) or DuckDB's .df()")
-    parser.add_argument("--workers", type=int, default=None, help="generator processes")
     args = parser.parse_args()
-    runs = [] if args.national_only else [("default", 70_000, 3)]
-    if args.national or args.national_only:
-        runs.append(("national", args.residents, 1))
-    if args.db and len(runs) > 1:
-        parser.error("--db names one database; use --keep DIR for both runs")
-    with tempfile.TemporaryDirectory(prefix="bench-access-") as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        for label, residents, years in runs:
-            db = args.db or folder / f"{label}-{residents}x{years}-seed1.duckdb"
-            repeat = args.repeat or (3 if label == "default" else 1)
+    with planned_runs(parser, args, "bench-access-") as runs:
+        for label, db, residents, years, repeat in runs:
             run(label, db, residents, years, repeat, args.memory_limit, args.workers,
                 args.pandas_read)
 

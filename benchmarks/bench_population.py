@@ -27,21 +27,27 @@ linearly to 5.6 million residents, labelled as an estimate.
 
 from __future__ import annotations
 
-import argparse
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from harness import Measurement, build_county, connect, measure, quiet
+from harness import (
+    NATIONAL_RESIDENTS,
+    Measurement,
+    build_county,
+    connect,
+    measure,
+    planned_runs,
+    quiet,
+    run_arguments,
+)
 
 from tilannekuva.indicators import Parameters, Query, Sources, compute, duckdb_file
 from tilannekuva.indicators.continuity import COUNTED_CONTACT_TYPES, COUNTED_SERVICE
 from tilannekuva.store import TIMEZONE
 
-NATIONAL_RESIDENTS = 5_600_000
 VIEW_TARGET = {"default": 3.0, "national": 180.0}
 
 #: The views timed: (title, indicator, breakdown, filters).
@@ -196,32 +202,10 @@ def compare_frequent_ed(views: dict, db: Path, start: date, end: date, repeat: i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--national", action="store_true",
-                        help="also run a national year (5,600,000 residents × 1 year)")
-    parser.add_argument("--national-only", action="store_true")
-    parser.add_argument("--residents", type=int, default=NATIONAL_RESIDENTS,
-                        help="residents of the national run (smaller to try it out)")
-    parser.add_argument("--keep", type=Path,
-                        help="keep generated databases in this folder and reuse them")
-    parser.add_argument("--db", type=Path, help="the database of a single run (reused)")
-    parser.add_argument("--repeat", type=int,
-                        help="runs per measurement, best counted (default 3; 1 national)")
-    parser.add_argument("--memory-limit", type=float, default=18.0,
-                        help="GB of resident set at which a measurement is stopped")
-    parser.add_argument("--workers", type=int, default=None, help="generator processes")
+    parser = run_arguments(__doc__.splitlines()[0])
     args = parser.parse_args()
-    runs = [] if args.national_only else [("default", 70_000, 3)]
-    if args.national or args.national_only:
-        runs.append(("national", args.residents, 1))
-    if args.db and len(runs) > 1:
-        parser.error("--db names one database; use --keep DIR for both runs")
-    with tempfile.TemporaryDirectory(prefix="bench-population-") as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        for label, residents, years in runs:
-            db = args.db or folder / f"{label}-{residents}x{years}-seed1.duckdb"
-            repeat = args.repeat or (3 if label == "default" else 1)
+    with planned_runs(parser, args, "bench-population-") as runs:
+        for label, db, residents, years, repeat in runs:
             run(label, db, residents, years, repeat, args.memory_limit, args.workers)
 
 

@@ -7,12 +7,14 @@ folder."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import multiprocessing
 import shutil
+import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -137,3 +139,46 @@ def build_county(db: Path, residents: int, years: int, workers: int | None) -> N
     finally:
         shutil.rmtree(parquet, ignore_errors=True)
     print(f"   county ready in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+NATIONAL_RESIDENTS = 5_600_000
+
+
+def run_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every county benchmark takes: which runs (the default county, a national
+    year), where the databases are kept, repeats, the memory limit, generator processes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--national", action="store_true",
+                        help="also run a national year (5,600,000 residents × 1 year)")
+    parser.add_argument("--national-only", action="store_true")
+    parser.add_argument("--residents", type=int, default=NATIONAL_RESIDENTS,
+                        help="residents of the national run (smaller to try it out)")
+    parser.add_argument("--keep", type=Path,
+                        help="keep generated databases in this folder and reuse them")
+    parser.add_argument("--db", type=Path,
+                        help="the database of a single run: reused if it exists, else "
+                             "generated there and kept")
+    parser.add_argument("--repeat", type=int,
+                        help="runs per measurement, best counted (default 3; 1 national)")
+    parser.add_argument("--memory-limit", type=float, default=18.0,
+                        help="GB of resident set at which a measurement is stopped")
+    parser.add_argument("--workers", type=int, default=None, help="generator processes")
+    return parser
+
+
+@contextlib.contextmanager
+def planned_runs(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                 prefix: str) -> Iterator[list[tuple[str, Path, int, int, int]]]:
+    """(label, database, residents, years, repeat) of each run the options ask for; the
+    databases live in --keep, or in a temporary folder removed afterwards."""
+    runs = [] if args.national_only else [("default", 70_000, 3)]
+    if args.national or args.national_only:
+        runs.append(("national", args.residents, 1))
+    if args.db and len(runs) > 1:
+        parser.error("--db names one database; use --keep DIR for both runs")
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        yield [(label, args.db or folder / f"{label}-{residents}x{years}-seed1.duckdb",
+                residents, years, args.repeat or (3 if label == "default" else 1))
+               for label, residents, years in runs]

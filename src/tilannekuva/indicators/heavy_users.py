@@ -244,7 +244,8 @@ def client_years(src: Sources) -> ir.Table:
         visits=g.visits.sum(), care_days=g.care_days.sum(),
         ed_visits=g.visits.sum(where=g.service_group == "emergency").fill_null(0))
     year = ibis.window(group_by=t.day, order_by=ibis.desc(t.cost))
-    t = t.mutate(cost_rank=ibis.rank().over(year) + 1,
+    # 64-bit: ranks are compared in billionths (`_within_top`), past Spark's 32-bit rank().
+    t = t.mutate(cost_rank=(ibis.rank().over(year) + 1).cast("int64"),
                  clients=t.person_id.count().over(ibis.window(group_by=t.day)))
     p = src.table("persons").select("person_id", "municipality", "death_date",
                                     _born=_.birth_date.year())
