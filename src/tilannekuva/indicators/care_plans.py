@@ -122,9 +122,12 @@ def _care_day_months(src: Sources, months: ir.Table) -> ir.Table:
     discharged = ibis.coalesce(e.discharged_at.date(), e.end_day)
     first = admitted.epoch_days()
     end = ibis.greatest(discharged.epoch_days(), first + 1)
-    stays = e.select(person_id=e.person_id, first=first, end=end,
-                     month=ibis.range(month_number(admitted),
-                                      month_number(discharged) + 1).unnest())
+    # The month numbers are columns before `range` reads them: ibis 12 writes the length test
+    # of a range over compound expressions without parentheses on Spark (stop − start − 1),
+    # which gave every one-month stay an empty range there.
+    e = e.select(person_id=e.person_id, first=first, end=end, m0=month_number(admitted),
+                 m1=month_number(discharged) + 1)
+    stays = e.select("person_id", "first", "end", month=ibis.range(e.m0, e.m1).unnest())
     lo = ibis.greatest(stays["first"], month_start(stays.month).epoch_days())
     hi = ibis.least(stays.end, month_start(stays.month + 1).epoch_days())
     days = stays.mutate(days=hi - lo)

@@ -243,8 +243,10 @@ def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFra
         counted = count if measure.of == "rows" else rows["persons"].astype("Int64")
         rows["numerator"], rows["denominator"], rows["value"] = counted, pd.NA, counted
     elif isinstance(measure, Ratio):
-        rows["numerator"] = rows["hit_amount"].fillna(0).round().astype("Int64")
-        rows["denominator"] = rows["amount"].round().astype("Int64")
+        # To a millionth first: engines add floats in different orders, and the last bits
+        # must not move a sum of whole cents across the half that rounding to units splits.
+        rows["numerator"] = rows["hit_amount"].fillna(0).round(6).round().astype("Int64")
+        rows["denominator"] = rows["amount"].round(6).round().astype("Int64")
         rows["value"] = rows["hit_amount"].fillna(0) / rows["amount"].where(rows["amount"] > 0)
     elif isinstance(measure, Contrast):
         rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count

@@ -244,8 +244,7 @@ def client_years(src: Sources) -> ir.Table:
         visits=g.visits.sum(), care_days=g.care_days.sum(),
         ed_visits=g.visits.sum(where=g.service_group == "emergency").fill_null(0))
     year = ibis.window(group_by=t.day, order_by=ibis.desc(t.cost))
-    # 64-bit: ranks are compared in billionths (`_within_top`), past Spark's 32-bit rank().
-    t = t.mutate(cost_rank=(ibis.rank().over(year) + 1).cast("int64"),
+    t = t.mutate(cost_rank=ibis.rank().over(year) + 1,
                  clients=t.person_id.count().over(ibis.window(group_by=t.day)))
     p = src.table("persons").select("person_id", "municipality", "death_date",
                                     _born=_.birth_date.year())
@@ -265,8 +264,11 @@ def _within_top(t: ir.Table, share: int | ir.IntegerValue) -> ir.BooleanValue:
     """Whether a client is among the top `share` (in billionths) of the year's clients by cost,
     ties at the cut in, a client without cost never: rank ≤ ceil(p × N) ⟺ rank − 1 < p × N,
     compared in whole numbers so that no backend's floating point moves the cut (0.07 × 100
-    is 7.000000000000001 in binary floating point, whose ceiling is 8)."""
-    return (t.cost > 0) & ((t.cost_rank - 1) * BILLION < share * t.clients)
+    is 7.000000000000001 in binary floating point, whose ceiling is 8). Both sides are whole
+    numbers below 2^53 (ranks and clients under 9 million), so as doubles they compare exactly;
+    doubles, because Spark's rank() is a 32-bit integer that the product would overflow."""
+    return (t.cost > 0) & ((t.cost_rank.cast("float64") - 1) * BILLION
+                           < share * t.clients.cast("float64"))
 
 
 def _is_heavy(t: ir.Table, p: Parameters) -> ir.BooleanValue:
