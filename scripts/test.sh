@@ -16,4 +16,9 @@ if [ ! -x /usr/bin/chromium ]; then
     $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
   }
 fi
-exec .venv/bin/python -m pytest -q "$@"
+# The situation-centre tests run against SQLite and a real PostgreSQL server, started here and
+# stopped when the tests end (scripts/postgres.sh; as the `postgres` user when run as root).
+TILANNEKUVA_TEST_POSTGRES="$(bash scripts/postgres.sh start | tail -1)"
+export TILANNEKUVA_TEST_POSTGRES
+trap 'bash scripts/postgres.sh stop' EXIT
+.venv/bin/python -m pytest -q "$@"

@@ -78,3 +78,35 @@ def population(tmp_path: Path, store: Path, settings: Settings) -> Path:
     results = load(store, settings, *files)
     assert [r.quarantined for r in results] == [0, 0, 0, 0]
     return store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def situation_url(request, tmp_path: Path) -> str:
+    """The situation centre's database, once as an SQLite file and once on the PostgreSQL
+    server that scripts/test.sh starts (URL in TILANNEKUVA_TEST_POSTGRES). Each PostgreSQL test
+    gets a database of its own, dropped afterwards. Without the server the PostgreSQL run is
+    skipped locally but fails in CI (CI=true), where both databases must be tested."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'situation.sqlite'}"
+        return
+    import os
+    import uuid
+
+    import sqlalchemy as sa
+
+    server = os.environ.get("TILANNEKUVA_TEST_POSTGRES")
+    if not server:
+        if os.environ.get("CI"):
+            pytest.fail("TILANNEKUVA_TEST_POSTGRES is not set: run the tests with "
+                        "scripts/test.sh, which starts PostgreSQL")
+        pytest.skip("no PostgreSQL server (start one with scripts/postgres.sh start)")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as con:
+            con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
