@@ -336,7 +336,13 @@ def test_the_openapi_document_lists_the_versioned_routes_and_no_pages(app):
     assert set(document["paths"]) == {
         "/api/v1/token", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
         "/api/v1/indicators/{indicator_id}/values", "/api/v1/overview", "/api/v1/filters",
-        "/api/v1/overdue", "/api/v1/feedback/comments", "/api/v1/audit"}
+        "/api/v1/overdue", "/api/v1/feedback/comments", "/api/v1/audit",
+        *(f"/api/v1/situation{path}" for path in (
+            "/wards", "/requests", "/{entity}/{entity_id}", "/{entity}/{entity_id}/audit",
+            "/wards/{ward_id}/beds", "/beds/{bed_id}/{action}", "/requests/{request_id}/offer",
+            "/requests/{request_id}/place", "/requests/{request_id}/{action}", "/handoffs",
+            "/handoffs/{handoff_id}/{action}", "/transports",
+            "/transports/{transport_id}/{action}"))}
 
 
 def test_the_default_window_ends_with_the_last_complete_month(app):

@@ -123,7 +123,8 @@ def test_the_document_declares_the_token_and_the_errors(app):
     operations = {f"{method.upper()} {path}": operation
                   for path, methods in document["paths"].items()
                   for method, operation in methods.items()}
-    assert len(operations) == 9
+    situation = {label for label in operations if "/api/v1/situation/" in label}
+    assert len(operations) == 9 + 15 and len(situation) == 15
     for label, operation in operations.items():
         if label == "POST /api/v1/token":
             assert "security" not in operation
@@ -133,3 +134,6 @@ def test_the_document_declares_the_token_and_the_errors(app):
     assert {"400", "404"} <= set(operations["GET /api/v1/indicators/{indicator_id}/values"]
                                  ["responses"])
     assert "403" in operations["GET /api/v1/overdue"]["responses"]
+    for label in situation:  # the situation centre: roles, unknown ids, and for writes 409
+        wanted = {"403", "404"} | ({"409"} if label.startswith("POST") else set())
+        assert wanted <= set(operations[label]["responses"]), label

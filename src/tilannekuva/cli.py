@@ -518,10 +518,13 @@ app.add_typer(users_app, name="users")
 @users_app.command("add")
 def users_add(
     user_name: str = typer.Argument(..., help="Sign-in name."),
-    role: str = typer.Option(..., help="director, supervisor, analyst, situation_centre or "
-                             "administrator."),
+    role: str = typer.Option(..., help="director, supervisor, analyst, situation_centre, "
+                             "administrator, ed_nurse, ward_nurse, home_care_coordinator, "
+                             "transport_coordinator or situation_viewer."),
     unit: list[str] = typer.Option(None, "--unit", show_default=False,
-                                   help="A unit the supervisor leads (repeatable)."),
+                                   help="A unit the supervisor leads, or a ward (id or code "
+                                        "in the situation centre) of a ward nurse "
+                                        "(repeatable)."),
     name: str | None = typer.Option(None, help="Name shown on the pages."),
     db: Path | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:

@@ -8,6 +8,8 @@ TILANNEKUVA_CONFIG (default ./tilannekuva.toml, if it exists), then the default.
     min_cell_size = 5
     spc_run_length = 7          # points in a run or trend that signal (Making Data Count: 7)
     session_hours = 8           # a dashboard sign-in lasts this long
+    situation_database = "postgresql+psycopg://user@host/situation"  # default: an SQLite
+                                # file situation.sqlite beside the county database
     pseudonym_key_file = "/etc/tilannekuva/pseudonym.key"   # or pseudonym_key = "..."
 
     [parameters]                # indicator parameters (indicators.sources.Parameters)
@@ -46,6 +48,16 @@ class Settings:
     session_hours: float = DEFAULT_SESSION_HOURS
     #: The [parameters] table of the file, as read; see `indicator_parameters`.
     parameters: dict = field(default_factory=dict)
+    #: The situation centre's database (a SQLAlchemy URL); None: `situation_url`'s default.
+    situation_database: str | None = None
+
+    @property
+    def situation_url(self) -> str:
+        """The situation centre's database: `situation_database`, or the SQLite file
+        situation.sqlite in the county database's folder."""
+        if self.situation_database:
+            return self.situation_database
+        return f"sqlite:///{self.database.parent / 'situation.sqlite'}"
 
     def indicator_parameters(self, overrides: dict | None = None, where: str = "--param"):
         """The indicators' `Parameters`: the file's [parameters], then `overrides` (from
@@ -122,7 +134,9 @@ def load_settings() -> Settings:
         pseudonym_key=_key(file),
         spc_run_length=_number(file, "spc_run_length", int, DEFAULT_SPC_RUN_LENGTH, 2),
         session_hours=_number(file, "session_hours", float, DEFAULT_SESSION_HOURS, 0.01),
-        parameters=_table(file, "parameters"))
+        parameters=_table(file, "parameters"),
+        situation_database=(os.environ.get(f"{ENV_PREFIX}SITUATION_DATABASE")
+                            or file.get("situation_database") or None))
 
 
 def _table(file: dict, name: str) -> dict:

@@ -1,6 +1,6 @@
 """The errors the situation centre raises. All are `TilannekuvaError`s with a message written for
-the coordinator; the API (later) maps `IllegalTransition` and `Conflict` to 409, `NotFound` to
-404 and `Invalid` to 422."""
+the coordinator; the API (`situation/api.py`) maps `IllegalTransition` and `Conflict` to 409,
+`NotFound` to 404 and `Invalid` to 422."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS web_users (
     user_name     VARCHAR PRIMARY KEY,
     display_name  VARCHAR NOT NULL,
     role          VARCHAR NOT NULL,
-    units         VARCHAR[] NOT NULL,  -- the units a supervisor leads; empty for other roles
+    units         VARCHAR[] NOT NULL,  -- a supervisor's units, a ward nurse's wards; else empty
     password_hash VARCHAR NOT NULL,    -- Argon2id
     created_at    TIMESTAMPTZ NOT NULL
 );
@@ -70,7 +70,8 @@ def add_user(con: duckdb.DuckDBPyConnection, user_name: str, password: str, role
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
     if ROLES[role].own_units_only and not units:
-        raise AccountError(f"A {role} leads named units: give at least one --unit.")
+        raise AccountError(f"A {role} acts for named units (a ward nurse: the ids or codes of "
+                           "the situation centre's wards): give at least one --unit.")
     if not ROLES[role].own_units_only and units:
         raise AccountError(f"A {role} is not tied to units; leave out --unit.")
     if len(password) < MIN_PASSWORD_LENGTH:

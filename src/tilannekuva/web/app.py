@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..config import Settings
 from ..errors import TilannekuvaError
+from ..situation import SituationCentre, create_engine, create_schema
+from ..situation.api import router as situation_router
 from ..store import create_tables
 from . import accounts
 from .api import router as api_router
@@ -49,7 +51,8 @@ def open_county(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
-    """The application over the county database at `path`. With `warm`, the views people open
+    """The application over the county database at `path` and the situation centre's database
+    (`settings.situation_url`, its tables created if missing). With `warm`, the views people open
     first are computed in the background at once (`Figures.warm`: the overview, which is every
     capability's default view, and the access and T3 pages per filter value), so early
     visitors do not wait for them (`tilannekuva serve` does this; tests do not)."""
@@ -63,9 +66,13 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.figures = figures
     app.state.settings = settings
+    engine = create_engine(settings.situation_url)
+    create_schema(engine)
+    app.state.situation = SituationCentre(engine)
     app.mount("/static", StaticFiles(directory=STATIC),
               name="static")
     app.include_router(api_router)
+    app.include_router(situation_router)
     app.include_router(page_router)
 
     @app.exception_handler(SignInRequired)
@@ -74,6 +81,14 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException):
+        if error.status_code == 405:
+            # Starlette names the methods of the first route matching the path only; a path
+            # with a GET and a POST route (e.g. /api/v1/situation/wards) must name both.
+            allowed = sorted({m for route in app.routes
+                              if getattr(route, "path_regex", None)
+                              and route.path_regex.match(request.url.path)
+                              for m in getattr(route, "methods", None) or ()})
+            error = HTTPException(405, error.detail, headers={"Allow": ", ".join(allowed)})
         if request.url.path.startswith("/api/"):
             return await http_exception_handler(request, error)
         return render(request, "error.html", user_of(request), status=error.status_code,

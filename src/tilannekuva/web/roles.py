@@ -28,6 +28,10 @@ Assumptions, stated also in docs/web.md:
 - The administrator manages users and reads the audit log, but sees no person-level data
   and no comments (least privilege: those who guard the log are not those it records); the
   scorecard yes, as imports and their quarantine are run by administrators.
+
+The situation centre's roles (ED nurse, ward nurse, home-care coordinator, transport
+coordinator, situation-centre coordinator, viewer) see the dashboard's aggregates only; what
+each may do in the situation centre's API is `SITUATION_RIGHTS` (docs/situation.md, "Roles").
 """
 
 from __future__ import annotations
@@ -76,11 +80,48 @@ ROLES: dict[str, Role] = {role.name: role for role in (
     Role("analyst", quality_scorecard=ALL_UNITS),
     Role("situation_centre"),
     Role("administrator", quality_scorecard=ALL_UNITS, administers=True),
+    Role("ed_nurse"),
+    Role("ward_nurse", own_units_only=True),  # units: the ids or codes of the wards
+    Role("home_care_coordinator"),
+    Role("transport_coordinator"),
+    Role("situation_viewer"),
 )}
 
 #: What each view is called in refusals (English: the API and the audit log).
 VIEWS = {"overdue_list": "person-level lists", "feedback_comments": "feedback comments",
          "quality_scorecard": "the documentation-quality scorecard"}
+
+
+#: The reach of a situation-centre right: every entity (ALL_UNITS), those of the wards named in
+#: the user's units (OWN_WARDS), or the routing requests the user created (OWN_REQUESTS).
+OWN_WARDS, OWN_REQUESTS = "own_wards", "own_requests"
+
+#: The situation-centre actions (docs/situation.md, "Roles").
+SITUATION_ACTIONS = (
+    "read", "create_ward", "create_bed", "bed_action",
+    "create_request", "offer", "withdraw", "accept", "decline", "place", "depart", "cancel",
+    "interrupt", "create_handoff", "handoff_acknowledge", "handoff_complete", "handoff_cancel",
+    "order_transport", "transport_accept", "transport_depart", "transport_pick_up",
+    "transport_deliver", "transport_cancel")
+
+_WARD = {a: OWN_WARDS for a in ("accept", "decline", "place", "depart", "bed_action",
+                                "create_handoff", "handoff_cancel")}
+
+#: What each role may do in the situation centre, action → reach. A role or action not listed
+#: is refused; roles of the dashboard alone (director, supervisor, analyst, administrator) have
+#: no rights in the situation centre.
+SITUATION_RIGHTS: dict[str, dict[str, str]] = {
+    "situation_centre": {action: ALL_UNITS for action in SITUATION_ACTIONS},
+    "ed_nurse": {"read": ALL_UNITS, "create_request": ALL_UNITS, "cancel": OWN_REQUESTS,
+                 "depart": ALL_UNITS, "order_transport": ALL_UNITS},
+    "ward_nurse": {"read": ALL_UNITS, "order_transport": ALL_UNITS, **_WARD},
+    "home_care_coordinator": {"read": ALL_UNITS, "handoff_acknowledge": ALL_UNITS,
+                              "handoff_complete": ALL_UNITS, "handoff_cancel": ALL_UNITS},
+    "transport_coordinator": {"read": ALL_UNITS, "order_transport": ALL_UNITS,
+                              **{f"transport_{a}": ALL_UNITS for a in (
+                                  "accept", "depart", "pick_up", "deliver", "cancel")}},
+    "situation_viewer": {"read": ALL_UNITS},
+}
 
 
 class NotEntitled(TilannekuvaError):
@@ -116,3 +157,30 @@ def scope(role: Role, view: str, own_units: Collection[str],
                           units=", ".join(foreign))
     return asked
 
+
+
+def situation_reach(role: Role, action: str) -> str:
+    """The reach of `role`'s right to the situation-centre `action`, or NotEntitled."""
+    reach = SITUATION_RIGHTS.get(role.name, {}).get(action)
+    if reach is None:
+        raise NotEntitled(f"The role {role.name} may not {action.replace('_', ' ')} in the "
+                          "situation centre.", "refused.situation", action=action)
+    return reach
+
+
+def situation_check(role: Role, action: str, own_units: Collection[str], user_name: str,
+                    ward: tuple[int, str] | None = None, owner: str | None = None) -> None:
+    """Refuses (NotEntitled) a situation-centre `action` the role may not take: for a right
+    over own wards, unless `ward` (id, code) is among `own_units` (by id or code); for a right
+    over own requests, unless the request's creator `owner` is `user_name`."""
+    reach = situation_reach(role, action)
+    if reach == OWN_WARDS:
+        if ward is None or not {str(ward[0]), ward[1]} & set(own_units):
+            where = "no ward" if ward is None else f"ward {ward[1]} (id {ward[0]})"
+            raise NotEntitled(f"The role {role.name} may {action.replace('_', ' ')} only for "
+                              f"its own wards ({', '.join(own_units)}); this is for {where}.",
+                              "refused.situation_ward", action=action)
+    elif reach == OWN_REQUESTS and owner != user_name:
+        raise NotEntitled(f"The role {role.name} may {action.replace('_', ' ')} only the "
+                          "routing requests it created.", "refused.situation_owner",
+                          action=action)
