@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from tilannekuva.errors import TilannekuvaError
 from tilannekuva.situation import (
     Conflict,
+    ForeignWard,
     IdempotencyKeyReused,
     IllegalTransition,
     Invalid,
@@ -21,7 +22,13 @@ from tilannekuva.situation import (
     create_engine,
     create_schema,
 )
-from tilannekuva.situation.tables import audit_log, beds, placements, situation_events
+from tilannekuva.situation.tables import (
+    audit_log,
+    beds,
+    idempotency_keys,
+    placements,
+    situation_events,
+)
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -126,6 +133,31 @@ def test_decline_then_offer_elsewhere(sc, setup):
     assert len(decline) == 1
     assert (decline[0]["ward_id"], decline[0]["reason"]) == (
         setup["w2"], "no internal-medicine nurse tonight")
+
+
+def test_a_ward_limited_actor_acts_only_for_the_ward_named_at_the_time_of_writing(sc, setup):
+    """The ward a request names is checked inside the action's transaction: a W1 nurse whose
+    screen still shows the offer to W1 cannot accept it once it was withdrawn and offered to
+    W2 meanwhile, nor place, depart or vacate for W2."""
+    r = sc.create_request("ed-nurse", "internal_medicine", "urgent")
+    sc.offer("coord", r["id"], setup["w1"])
+    sc.withdraw("coord", r["id"], "W2 has the free isolation nurse")
+    sc.offer("coord", r["id"], setup["w2"])
+    with pytest.raises(ForeignWard, match=r"ward W2 \(id \d+\)") as refused:
+        sc.accept("w1-nurse", r["id"], wards={setup["w1"]})
+    assert refused.value.ward_id == setup["w2"] and refused.value.ward_code == "W2"
+    assert sc.get("request", r["id"])["state"] == "offered"  # nothing changed
+    sc.accept("w2-nurse", r["id"], wards={setup["w2"]})
+    with pytest.raises(ForeignWard):
+        sc.place("w1-nurse", r["id"], setup["w2b1"], wards={setup["w1"]})
+    sc.place("w2-nurse", r["id"], setup["w2b1"], wards={setup["w2"]})
+    with pytest.raises(ForeignWard):
+        sc.bed_action("w1-nurse", setup["w2b1"], "vacate", wards={setup["w1"]})
+    with pytest.raises(ForeignWard, match="no ward"):  # an open request names no ward yet
+        sc.accept("w1-nurse", sc.create_request("ed", "surgery", "urgent")["id"],
+                  wards={setup["w1"]})
+    with pytest.raises(ForeignWard):
+        sc.create_handoff("w1-nurse", setup["w2"], "Kotihoito 1", wards={setup["w1"]})
 
 
 def test_withdraw_returns_an_acceptance_to_open(sc, setup):
@@ -325,6 +357,21 @@ def test_idempotent_retries(sc, setup):
     with pytest.raises(IllegalTransition):
         sc.depart("w2", first["id"] + 1, key="dep-1")  # the other actor's request is open
     assert sc.depart("w2", first["id"], key="dep-1")["state"] == "departed"
+
+
+def test_idempotency_keys_expire_after_a_day(sc, setup, clock, engine):
+    first = sc.create_request("ed-nurse", "surgery", "urgent", key="k-day")
+    clock.advance(24 * 60 - 1)  # within the lifetime: still the first answer
+    assert sc.create_request("ed-nurse", "surgery", "urgent", key="k-day") == first
+    sc.create_request("ed-nurse", "surgery", "urgent", key="k-other")
+    clock.advance(2)  # k-day is 24 h 1 min old, k-other 2 min
+    again = sc.create_request("ed-nurse", "surgery", "urgent", key="k-day")
+    assert again["id"] != first["id"]  # an expired key starts a new action
+    assert sc.create_request("ed-nurse", "surgery", "urgent", key="k-day") == again
+    clock.advance(24 * 60 + 1)
+    assert sc.forget_expired_keys() == 2  # k-day (renewed) and k-other
+    with engine.connect() as con:
+        assert con.execute(sa.select(sa.func.count()).select_from(idempotency_keys)).scalar() == 0
 
 
 def test_database_constraints_back_the_invariants(sc, setup, engine):

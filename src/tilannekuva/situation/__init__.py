@@ -4,6 +4,7 @@ home-care hand-offs and ambulance transports, in a transactional database (docs/
 from tilannekuva.situation.database import create_engine, create_schema
 from tilannekuva.situation.errors import (
     Conflict,
+    ForeignWard,
     IdempotencyKeyReused,
     IllegalTransition,
     Invalid,
@@ -12,6 +13,6 @@ from tilannekuva.situation.errors import (
 from tilannekuva.situation.service import SituationCentre
 from tilannekuva.situation.states import MACHINES, Machine, transition
 
-__all__ = ["Conflict", "IdempotencyKeyReused", "IllegalTransition", "Invalid", "MACHINES",
-           "Machine", "NotFound", "SituationCentre", "create_engine", "create_schema",
-           "transition"]
+__all__ = ["Conflict", "ForeignWard", "IdempotencyKeyReused", "IllegalTransition", "Invalid",
+           "MACHINES", "Machine", "NotFound", "SituationCentre", "create_engine",
+           "create_schema", "transition"]

@@ -13,9 +13,9 @@ nothing. See docs/situation.md, "The HTTP API" and "Roles".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Header, HTTPException, Path, Request
@@ -26,8 +26,9 @@ from ..web.accounts import User
 from ..web.api import Problem, SignedIn
 from ..web.roles import OWN_REQUESTS, OWN_WARDS, NotEntitled, situation_check, situation_reach
 from . import states
+from .base import Wards
 from .database import read
-from .errors import Conflict, IllegalTransition, Invalid, NotFound
+from .errors import Conflict, ForeignWard, IllegalTransition, Invalid, NotFound
 from .service import SituationCentre
 from .tables import beds, placements, routing_requests, utcnow, wards
 from .txn import jsonable
@@ -152,39 +153,56 @@ def _run(call: Callable[[], T]) -> T:
         raise HTTPException(422, str(error)) from None
 
 
-def _entitle(request: Request, user: User, action: str, *,
-             ward_of: Callable[[], int | None] | None = None,
-             request_id: int | None = None, about: dict | None = None) -> None:
-    """Refuses with 403 (and a `situation_refused` entry in the county audit log) an action the
-    user's role may not take; `ward_of` gives the ward the action concerns, `request_id` the
-    routing request whose creator a right over own requests needs."""
-    sc = _centre(request)
+def _refuse(request: Request, user: User, action: str, about: dict | None, channel: str,
+            refusal: NotEntitled) -> NoReturn:
+    """Audit a refusal in the county's audit log and answer 403 with its reason."""
+    con = request.app.state.figures.cursor()
+    try:
+        record(con, "situation_refused", {"action": action, **(about or {}),
+                                          "channel": channel, "reason": str(refusal)},
+               0, user.user_name)
+    finally:
+        con.close()
+    raise HTTPException(403, str(refusal)) from None
+
+
+def own_wards(centre: SituationCentre, units: Collection[str]) -> frozenset[int]:
+    """The ids of the wards named by a user's units (ward ids or codes)."""
+    ids = [int(u) for u in units if u.isdigit()]
+    return read(centre.engine, lambda con: frozenset(con.execute(
+        sa.select(wards.c.id).where(sa.or_(wards.c.code.in_(list(units)), wards.c.id.in_(ids)))
+    ).scalars()))
+
+
+def act(request: Request, user: User, action: str, call: Callable[[Wards], T], *,
+        request_id: int | None = None, about: dict | None = None, channel: str = "api") -> T:
+    """Run `call(wards)` as `user` if the role may take `action`, else 403 with a
+    `situation_refused` entry in the county audit log. For a right over own wards, `wards` is
+    the ids of the user's wards and the service checks the entity's ward inside the
+    transaction (`ForeignWard`), under the lock of the row naming it: a request re-offered to
+    another ward between the check and the write cannot slip through. For a right over own
+    requests, the creator of `request_id` must be the user. The board's forms use this too
+    (`channel="page"`)."""
+    centre = _centre(request)
     try:
         reach = situation_reach(user.role, action)
-        ward = owner = None
-        if reach == OWN_WARDS and ward_of is not None:
-            ward_id = _run(ward_of)
-            if ward_id is not None:
-                found = _run(lambda: sc.get("ward", ward_id))
-                ward = (found["id"], found["code"])
         if reach == OWN_REQUESTS and request_id is not None:
-            _run(lambda: sc.get("request", request_id))
-            owner = next((e["actor"] for e in sc.history("request", request_id)
+            _run(lambda: centre.get("request", request_id))
+            owner = next((e["actor"] for e in centre.history("request", request_id)
                           if e["action"] == "create"), None)
-        situation_check(user.role, action, user.units, user.user_name, ward, owner)
+            situation_check(user.role, action, user.units, user.user_name, owner=owner)
+        allowed = own_wards(centre, user.units) if reach == OWN_WARDS else None
     except NotEntitled as refusal:
-        con = request.app.state.figures.cursor()
+        _refuse(request, user, action, about, channel, refusal)
+    try:
+        return _run(lambda: call(allowed))
+    except ForeignWard as foreign:
+        ward = None if foreign.ward_id is None else (foreign.ward_id, foreign.ward_code or "?")
         try:
-            record(con, "situation_refused", {"action": action, **(about or {}),
-                                              "channel": "api", "reason": str(refusal)},
-                   0, user.user_name)
-        finally:
-            con.close()
-        raise HTTPException(403, str(refusal)) from None
-
-
-def _ward_of(request: Request, entity: str, entity_id: int) -> Callable[[], int | None]:
-    return lambda: _centre(request).get(entity, entity_id)["ward_id"]
+            situation_check(user.role, action, user.units, user.user_name, ward=ward)
+        except NotEntitled as refusal:
+            _refuse(request, user, action, about, channel, refusal)
+        raise  # unreachable: a ward outside the user's own is always refused above
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -194,7 +212,7 @@ def list_wards(request: Request, user: SignedIn) -> list[Entity]:
     """Every ward with its beds, the number of beds in each state, the load (occupied and
     reserved beds, percent of the ward's beds) and the isolation patients (occupied isolation
     rooms)."""
-    _entitle(request, user, "read")
+    act(request, user, "read", lambda wards: None)
 
     def work(con: sa.Connection) -> list[Entity]:
         all_beds = [dict(r) for r in con.execute(
@@ -219,7 +237,7 @@ def open_requests(request: Request, user: SignedIn) -> list[Entity]:
     """The routing requests not yet ended (open, offered, accepted, placed), the longest
     waiting first, with `waited_minutes` since creation and `in_state_minutes` in the current
     state."""
-    _entitle(request, user, "read")
+    act(request, user, "read", lambda wards: None)
     now = utcnow()
 
     def work(con: sa.Connection) -> list[Entity]:
@@ -240,7 +258,7 @@ def open_requests(request: Request, user: SignedIn) -> list[Entity]:
 @router.get("/{entity}/{entity_id}", responses=READ)
 def get_entity(request: Request, user: SignedIn, entity: EntityName, entity_id: Id) -> Entity:
     """One ward, bed, routing request (with its bed), hand-off or transport."""
-    _entitle(request, user, "read")
+    act(request, user, "read", lambda wards: None)
     return _run(lambda: _centre(request).get(SINGULAR[entity], entity_id))
 
 
@@ -249,7 +267,7 @@ def entity_audit(request: Request, user: SignedIn, entity: EntityName,
                  entity_id: Id) -> list[Entity]:
     """The audit rows of one entity, oldest first: when, who (`actor`), action, before, after
     and the idempotency key."""
-    _entitle(request, user, "read")
+    act(request, user, "read", lambda wards: None)
     _run(lambda: _centre(request).get(SINGULAR[entity], entity_id))
     return _centre(request).audit(SINGULAR[entity], entity_id)
 
@@ -259,8 +277,7 @@ def entity_audit(request: Request, user: SignedIn, entity: EntityName,
 @router.post("/wards", status_code=201, responses=WRITE)
 def create_ward(request: Request, user: SignedIn, body: WardIn, key: Key = None) -> Entity:
     """A new ward (situation-centre coordinators)."""
-    _entitle(request, user, "create_ward")
-    return _run(lambda: _centre(request).create_ward(
+    return act(request, user, "create_ward", lambda wards: _centre(request).create_ward(
         user.user_name, body.code, body.name, body.specialty, body.capacity,
         body.isolation_rooms, key=key))
 
@@ -269,9 +286,9 @@ def create_ward(request: Request, user: SignedIn, body: WardIn, key: Key = None)
 def create_bed(request: Request, user: SignedIn, ward_id: Id, body: BedIn,
                key: Key = None) -> Entity:
     """A new bed on the ward (situation-centre coordinators), within its capacity."""
-    _entitle(request, user, "create_bed", about={"ward_id": ward_id})
-    return _run(lambda: _centre(request).create_bed(
-        user.user_name, ward_id, body.label, body.is_isolation, key=key))
+    return act(request, user, "create_bed", lambda wards: _centre(request).create_bed(
+        user.user_name, ward_id, body.label, body.is_isolation, key=key),
+        about={"ward_id": ward_id})
 
 
 @router.post("/beds/{bed_id}/{action}", responses=WRITE)
@@ -280,10 +297,9 @@ def bed_action(request: Request, user: SignedIn, bed_id: Id,
                body: Annotated[BedActionIn | None, Body()] = None, key: Key = None) -> Entity:
     """Change a bed's state (ward nurses of its ward, coordinators); block needs a reason."""
     body = body or BedActionIn()
-    _entitle(request, user, "bed_action", ward_of=_ward_of(request, "bed", bed_id),
-             about={"bed_id": bed_id, "bed_action": action})
-    return _run(lambda: _centre(request).bed_action(
-        user.user_name, bed_id, action, body.reason, body.request_id, key=key))
+    return act(request, user, "bed_action", lambda wards: _centre(request).bed_action(
+        user.user_name, bed_id, action, body.reason, body.request_id, key=key, wards=wards),
+        about={"bed_id": bed_id, "bed_action": action})
 
 
 # -- routing requests -----------------------------------------------------------------------------
@@ -291,8 +307,7 @@ def bed_action(request: Request, user: SignedIn, bed_id: Id,
 @router.post("/requests", status_code=201, responses=WRITE)
 def create_request(request: Request, user: SignedIn, body: RequestIn, key: Key = None) -> Entity:
     """A routing request from the ED (ED nurses, coordinators)."""
-    _entitle(request, user, "create_request")
-    return _run(lambda: _centre(request).create_request(
+    return act(request, user, "create_request", lambda wards: _centre(request).create_request(
         user.user_name, body.specialty, body.urgency, body.needs_isolation, body.patient_ref,
         body.note, key=key))
 
@@ -301,9 +316,8 @@ def create_request(request: Request, user: SignedIn, body: RequestIn, key: Key =
 def offer(request: Request, user: SignedIn, request_id: Id, body: OfferIn,
           key: Key = None) -> Entity:
     """Offer an open request to a ward (coordinators)."""
-    _entitle(request, user, "offer", about={"request_id": request_id})
-    return _run(lambda: _centre(request).offer(user.user_name, request_id, body.ward_id,
-                                               key=key))
+    return act(request, user, "offer", lambda wards: _centre(request).offer(
+        user.user_name, request_id, body.ward_id, key=key), about={"request_id": request_id})
 
 
 @router.post("/requests/{request_id}/place", responses=WRITE)
@@ -311,10 +325,9 @@ def place(request: Request, user: SignedIn, request_id: Id, body: PlaceIn,
           key: Key = None) -> Entity:
     """Place an accepted request in a bed of its ward (ward nurses of that ward,
     coordinators)."""
-    _entitle(request, user, "place", ward_of=_ward_of(request, "request", request_id),
-             about={"request_id": request_id, "bed_id": body.bed_id})
-    return _run(lambda: _centre(request).place(user.user_name, request_id, body.bed_id,
-                                               key=key))
+    return act(request, user, "place", lambda wards: _centre(request).place(
+        user.user_name, request_id, body.bed_id, key=key, wards=wards),
+        about={"request_id": request_id, "bed_id": body.bed_id})
 
 
 @router.post("/requests/{request_id}/{action}", responses=WRITE)
@@ -326,12 +339,15 @@ def request_action(request: Request, user: SignedIn, request_id: Id,
     (coordinators); depart (ED nurses, ward nurses of the ward, coordinators); cancel (the ED
     nurse who created it, coordinators) and interrupt (coordinators), both with a reason."""
     reason = (body or ReasonIn()).reason
-    _entitle(request, user, action, ward_of=_ward_of(request, "request", request_id),
-             request_id=request_id, about={"request_id": request_id})
-    sc = _centre(request)
-    if action in ("accept", "depart"):
-        return _run(lambda: getattr(sc, action)(user.user_name, request_id, key=key))
-    return _run(lambda: getattr(sc, action)(user.user_name, request_id, reason, key=key))
+    method = getattr(_centre(request), action)
+
+    def call(wards: Wards) -> Entity:
+        if action in ("accept", "depart"):
+            return method(user.user_name, request_id, key=key, wards=wards)
+        return method(user.user_name, request_id, reason, key=key, wards=wards)
+
+    return act(request, user, action, call, request_id=request_id,
+               about={"request_id": request_id})
 
 
 # -- hand-offs and transports ---------------------------------------------------------------------
@@ -340,13 +356,12 @@ def request_action(request: Request, user: SignedIn, request_id: Id,
 def create_handoff(request: Request, user: SignedIn, body: HandoffIn, key: Key = None) -> Entity:
     """A discharged patient handed to a home-care team (ward nurses of the ward,
     coordinators)."""
-    _entitle(request, user, "create_handoff", ward_of=lambda: body.ward_id,
-             about={"ward_id": body.ward_id})
     if body.planned_discharge_at is not None and body.planned_discharge_at.tzinfo is None:
         raise HTTPException(422, "planned_discharge_at needs a time zone (e.g. +02:00 or Z)")
-    return _run(lambda: _centre(request).create_handoff(
+    return act(request, user, "create_handoff", lambda wards: _centre(request).create_handoff(
         user.user_name, body.ward_id, body.home_care_team, body.patient_ref, body.request_id,
-        body.planned_discharge_at, body.note, key=key))
+        body.planned_discharge_at, body.note, key=key, wards=wards),
+        about={"ward_id": body.ward_id})
 
 
 @router.post("/handoffs/{handoff_id}/{action}", responses=WRITE)
@@ -355,11 +370,9 @@ def handoff_action(request: Request, user: SignedIn, handoff_id: Id,
                    body: Annotated[ReasonIn | None, Body()] = None, key: Key = None) -> Entity:
     """acknowledge or complete (home-care coordinators, coordinators); cancel with a reason
     (also ward nurses of the hand-off's ward)."""
-    _entitle(request, user, f"handoff_{action}",
-             ward_of=_ward_of(request, "handoff", handoff_id),
-             about={"handoff_id": handoff_id})
-    return _run(lambda: _centre(request).handoff_action(
-        user.user_name, handoff_id, action, (body or ReasonIn()).reason, key=key))
+    return act(request, user, f"handoff_{action}", lambda wards: _centre(request).handoff_action(
+        user.user_name, handoff_id, action, (body or ReasonIn()).reason, key=key, wards=wards),
+        about={"handoff_id": handoff_id})
 
 
 @router.post("/transports", status_code=201, responses=WRITE)
@@ -367,8 +380,7 @@ def order_transport(request: Request, user: SignedIn, body: TransportIn,
                     key: Key = None) -> Entity:
     """An ambulance transport order (ED and ward nurses, transport coordinators,
     coordinators)."""
-    _entitle(request, user, "order_transport")
-    return _run(lambda: _centre(request).order_transport(
+    return act(request, user, "order_transport", lambda wards: _centre(request).order_transport(
         user.user_name, body.urgency_class, body.origin, body.destination, body.safety_needs,
         body.patient_ref, body.request_id, body.handoff_id, body.note, key=key))
 
@@ -380,6 +392,7 @@ def transport_action(request: Request, user: SignedIn, transport_id: Id,
                      key: Key = None) -> Entity:
     """A transport's next phase, or cancel with a reason (transport coordinators,
     coordinators)."""
-    _entitle(request, user, f"transport_{action}", about={"transport_id": transport_id})
-    return _run(lambda: _centre(request).transport_action(
-        user.user_name, transport_id, action, (body or ReasonIn()).reason, key=key))
+    return act(request, user, f"transport_{action}", lambda wards: _centre(
+        request).transport_action(user.user_name, transport_id, action,
+                                  (body or ReasonIn()).reason, key=key),
+        about={"transport_id": transport_id})

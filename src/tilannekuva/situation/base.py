@@ -3,7 +3,7 @@ key, audit, history via `txn.Tx`), input checks, and the readers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -11,17 +11,27 @@ import sqlalchemy as sa
 
 from tilannekuva.situation import states
 from tilannekuva.situation.database import read, run_transaction
-from tilannekuva.situation.errors import Invalid
+from tilannekuva.situation.errors import ForeignWard, Invalid
 from tilannekuva.situation.tables import (
     ENTITY_TABLES,
     audit_log,
     placements,
     situation_events,
     utcnow,
+    wards,
 )
-from tilannekuva.situation.txn import Tx, claim_key, jsonable, payload_hash, store_result
+from tilannekuva.situation.txn import (
+    Tx,
+    claim_key,
+    forget_expired_keys,
+    jsonable,
+    payload_hash,
+    store_result,
+)
 
 Result = dict[str, Any]
+#: The ward ids an actor may act for (a ward nurse's own wards); None: every ward.
+Wards = Collection[int] | None
 
 
 def text_required(value: str | None, what: str) -> str:
@@ -34,6 +44,17 @@ def reason_for(machine: states.Machine, action: str, reason: str | None) -> str 
     if action in machine.needs_reason:
         return text_required(reason, f"a reason to {action} the {machine.entity}")
     return reason.strip() if reason and reason.strip() else None
+
+
+def check_ward(tx: Tx, allowed: Wards, ward_id: int | None) -> None:
+    """Refuses (`ForeignWard`) an action on `ward_id` by an actor limited to the `allowed`
+    wards. Call it after locking the row that names the ward, so the ward cannot change
+    between the check and the write."""
+    if allowed is None or ward_id in allowed:
+        return
+    code = None if ward_id is None else tx.con.execute(
+        sa.select(wards.c.code).where(wards.c.id == ward_id)).scalar()
+    raise ForeignWard(ward_id, code)
 
 
 class ServiceBase:
@@ -62,6 +83,12 @@ class ServiceBase:
             return result
 
         return run_transaction(self.engine, body)
+
+    def forget_expired_keys(self) -> int:
+        """Delete idempotency keys past their lifetime (`txn.KEY_LIFETIME`); the web app does
+        this at start-up. An expired key is also renewed when it is used again, so this only
+        keeps the table small."""
+        return run_transaction(self.engine, lambda con: forget_expired_keys(con, self.clock()))
 
 
     # -- reading ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The errors the situation centre raises. All are `TilannekuvaError`s with a message written for
 the coordinator; the API (`situation/api.py`) maps `IllegalTransition` and `Conflict` to 409,
-`NotFound` to 404 and `Invalid` to 422."""
+`NotFound` to 404, `Invalid` to 422 and `ForeignWard` to 403."""
 
 from __future__ import annotations
 
@@ -42,3 +42,16 @@ class NotFound(TilannekuvaError):
 class Invalid(TilannekuvaError):
     """Input the caller can correct: an unknown specialty code, a negative capacity, an empty
     reason."""
+
+
+class ForeignWard(TilannekuvaError):
+    """The action concerns a ward outside the wards the actor may act for (a ward nurse and
+    another ward). Checked inside the transaction, under the lock of the row that names the
+    ward, so a request withdrawn and re-offered to another ward meanwhile is refused, never
+    acted on. The API turns it into the role's refusal (`web.roles.situation_check`)."""
+
+    def __init__(self, ward_id: int | None, ward_code: str | None):
+        self.ward_id = ward_id
+        self.ward_code = ward_code
+        where = "no ward" if ward_id is None else f"ward {ward_code} (id {ward_id})"
+        super().__init__(f"this concerns {where}, which is not among your wards")

@@ -9,9 +9,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from tilannekuva.situation import states
-from tilannekuva.situation.base import Result, ServiceBase, reason_for, text_required
+from tilannekuva.situation.base import (
+    Result,
+    ServiceBase,
+    Wards,
+    check_ward,
+    reason_for,
+    text_required,
+)
 from tilannekuva.situation.errors import Invalid
-from tilannekuva.situation.tables import handoffs, routing_requests, transports, wards
+from tilannekuva.situation.tables import handoffs, routing_requests, transports
+from tilannekuva.situation.tables import wards as ward_table
 from tilannekuva.situation.txn import Tx
 
 
@@ -21,14 +29,15 @@ class LogisticsMixin(ServiceBase):
     def create_handoff(self, actor: str, ward_id: int, home_care_team: str,
                        patient_ref: str | None = None, request_id: int | None = None,
                        planned_discharge_at: datetime | None = None, note: str | None = None,
-                       key: str | None = None) -> Result:
+                       key: str | None = None, wards: Wards = None) -> Result:
         payload = dict(ward_id=ward_id, home_care_team=home_care_team, patient_ref=patient_ref,
                        request_id=request_id, planned_discharge_at=planned_discharge_at,
                        note=note)
         team = text_required(home_care_team, "the home-care team")
 
         def work(tx: Tx) -> Result:
-            tx.get(wards, "ward", ward_id, lock=False)
+            tx.get(ward_table, "ward", ward_id, lock=False)
+            check_ward(tx, wards, ward_id)
             if request_id is not None:
                 tx.get(routing_requests, "routing request", request_id, lock=False)
             return tx.insert(handoffs, "handoff", "create", dict(
@@ -39,10 +48,11 @@ class LogisticsMixin(ServiceBase):
         return self._call("create_handoff", actor, key, payload, work)
 
     def handoff_action(self, actor: str, handoff_id: int, action: str,
-                       reason: str | None = None, key: str | None = None) -> Result:
+                       reason: str | None = None, key: str | None = None,
+                       wards: Wards = None) -> Result:
         """acknowledge, complete, or cancel (with a reason) a hand-off."""
         return self._simple_action(handoffs, "handoff", states.HANDOFF, actor, handoff_id,
-                                   action, reason, key)
+                                   action, reason, key, wards)
 
     def order_transport(self, actor: str, urgency_class: str, origin: str, destination: str,
                         safety_needs: Iterable[str] = (), patient_ref: str | None = None,
@@ -80,13 +90,15 @@ class LogisticsMixin(ServiceBase):
                                    transport_id, action, reason, key)
 
     def _simple_action(self, table: sa.Table, entity: str, machine: states.Machine, actor: str,
-                       entity_id: int, action: str, reason: str | None, key: str | None
-                       ) -> Result:
+                       entity_id: int, action: str, reason: str | None, key: str | None,
+                       wards: Wards = None) -> Result:
         payload = dict(id=entity_id, action=action, reason=reason)
         reason = reason_for(machine, action, reason)
 
         def work(tx: Tx) -> Result:
             row = tx.get(table, machine.entity, entity_id)
+            if wards is not None:
+                check_ward(tx, wards, row.get("ward_id"))
             values = {"state": machine.next_state(row["state"], action, entity_id)}
             if reason is not None:
                 values["reason"] = reason

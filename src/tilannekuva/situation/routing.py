@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tilannekuva.schema.codelists import codes
 from tilannekuva.situation import states
-from tilannekuva.situation.base import Result, ServiceBase, reason_for
+from tilannekuva.situation.base import Result, ServiceBase, Wards, check_ward, reason_for
 from tilannekuva.situation.errors import Conflict, IllegalTransition, Invalid
 from tilannekuva.situation.tables import beds, placements, routing_requests, wards
 from tilannekuva.situation.txn import Tx
@@ -44,44 +44,48 @@ class RoutingMixin(ServiceBase):
         return self._request_action(actor, request_id, "offer", None, key,
                                     {"ward_id": ward_id}, changes, event_ward=ward_id)
 
-    def accept(self, actor: str, request_id: int, key: str | None = None) -> Result:
+    def accept(self, actor: str, request_id: int, key: str | None = None,
+               wards: Wards = None) -> Result:
         """The ward the request is offered to accepts it."""
-        return self._request_action(actor, request_id, "accept", None, key)
+        return self._request_action(actor, request_id, "accept", None, key, wards=wards)
 
-    def decline(self, actor: str, request_id: int, reason: str, key: str | None = None
-                ) -> Result:
+    def decline(self, actor: str, request_id: int, reason: str, key: str | None = None,
+                wards: Wards = None) -> Result:
         """The ward declines (with a reason); the request is open again."""
         return self._request_action(actor, request_id, "decline", reason, key,
-                                    changes=lambda tx, r: {"ward_id": None})
+                                    changes=lambda tx, r: {"ward_id": None}, wards=wards)
 
-    def withdraw(self, actor: str, request_id: int, reason: str, key: str | None = None
-                 ) -> Result:
+    def withdraw(self, actor: str, request_id: int, reason: str, key: str | None = None,
+                 wards: Wards = None) -> Result:
         """The coordinator takes an offer or acceptance back (with a reason); open again."""
         return self._request_action(actor, request_id, "withdraw", reason, key,
-                                    changes=lambda tx, r: {"ward_id": None})
+                                    changes=lambda tx, r: {"ward_id": None}, wards=wards)
 
-    def depart(self, actor: str, request_id: int, key: str | None = None) -> Result:
+    def depart(self, actor: str, request_id: int, key: str | None = None,
+               wards: Wards = None) -> Result:
         """The placed patient has left the ED."""
-        return self._request_action(actor, request_id, "depart", None, key)
+        return self._request_action(actor, request_id, "depart", None, key, wards=wards)
 
-    def cancel(self, actor: str, request_id: int, reason: str, key: str | None = None
-               ) -> Result:
+    def cancel(self, actor: str, request_id: int, reason: str, key: str | None = None,
+               wards: Wards = None) -> Result:
         """The request is no longer needed; a bed it occupies is freed."""
         return self._request_action(actor, request_id, "cancel", reason, key,
-                                    changes=self._undo_placement)
+                                    changes=self._undo_placement, wards=wards)
 
-    def interrupt(self, actor: str, request_id: int, reason: str, key: str | None = None
-                  ) -> Result:
+    def interrupt(self, actor: str, request_id: int, reason: str, key: str | None = None,
+                  wards: Wards = None) -> Result:
         """The routing broke off; a bed it occupies is freed."""
         return self._request_action(actor, request_id, "interrupt", reason, key,
-                                    changes=self._undo_placement)
+                                    changes=self._undo_placement, wards=wards)
 
-    def place(self, actor: str, request_id: int, bed_id: int, key: str | None = None) -> Result:
+    def place(self, actor: str, request_id: int, bed_id: int, key: str | None = None,
+              wards: Wards = None) -> Result:
         """Place an accepted request in a bed of its ward: the bed becomes occupied."""
         payload = dict(request_id=request_id, bed_id=bed_id)
 
         def work(tx: Tx) -> Result:
             request = tx.get(routing_requests, "routing request", request_id)
+            check_ward(tx, wards, request["ward_id"])
             if request["state"] == "placed":
                 raise Conflict(f"routing request {request_id} is already placed in bed "
                                f"{self._bed_label(tx.con, request_id)}")
@@ -148,12 +152,13 @@ class RoutingMixin(ServiceBase):
     def _request_action(self, actor: str, request_id: int, action: str, reason: str | None,
                         key: str | None, extra: dict | None = None,
                         changes: Callable[[Tx, dict], dict] | None = None,
-                        event_ward: int | None = None) -> Result:
+                        event_ward: int | None = None, wards: Wards = None) -> Result:
         payload = dict(request_id=request_id, action=action, reason=reason, **(extra or {}))
         reason = reason_for(states.REQUEST, action, reason)
 
         def work(tx: Tx) -> Result:
             request = tx.get(routing_requests, "routing request", request_id)
+            check_ward(tx, wards, request["ward_id"])
             nxt = states.REQUEST.next_state(request["state"], action, request_id)
             values = {"state": nxt, **(changes(tx, request) if changes else {})}
             if reason is not None:

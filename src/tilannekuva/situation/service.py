@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tilannekuva.schema.codelists import codes
 from tilannekuva.situation import states
-from tilannekuva.situation.base import Result, reason_for, text_required
+from tilannekuva.situation.base import Result, Wards, check_ward, reason_for, text_required
 from tilannekuva.situation.errors import Conflict, IllegalTransition, Invalid
 from tilannekuva.situation.logistics import LogisticsMixin
 from tilannekuva.situation.routing import RoutingMixin
@@ -75,7 +75,8 @@ class SituationCentre(RoutingMixin, LogisticsMixin):
         return self._call("create_bed", actor, key, payload, work)
 
     def bed_action(self, actor: str, bed_id: int, action: str, reason: str | None = None,
-                   request_id: int | None = None, key: str | None = None) -> Result:
+                   request_id: int | None = None, key: str | None = None,
+                   wards: Wards = None) -> Result:
         """reserve (optionally for `request_id`), release, block (with a reason), unblock,
         vacate (the patient left the ward; the bed goes to cleaning), cleaned. A bed becomes
         occupied only by `place`."""
@@ -85,6 +86,7 @@ class SituationCentre(RoutingMixin, LogisticsMixin):
 
         def work(tx: Tx) -> Result:
             bed = tx.get(beds, "bed", bed_id, lock=False)
+            check_ward(tx, wards, bed["ward_id"])  # a bed never changes ward
             if action in machine.internal:
                 raise IllegalTransition("bed", bed_id, bed["state"], action,
                                         "a bed is occupied or freed from a patient only through "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tilannekuva.situation.errors import Conflict, IdempotencyKeyReused, NotFound
 from tilannekuva.situation.tables import audit_log, idempotency_keys, situation_events
+
+#: How long an idempotency key protects a retry. A client retries within seconds or minutes;
+#: a day covers a retry after a network outage or a night shift's reconnect, and keeps the
+#: table small. Afterwards the same key starts a new action.
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def jsonable(value: Any) -> Any:
@@ -36,16 +41,22 @@ def payload_hash(operation: str, payload: dict[str, Any]) -> str:
 def claim_key(con: sa.Connection, actor: str, key: str, operation: str, digest: str,
               now: datetime) -> dict | None:
     """Claim idempotency `key` for this call, or return the stored result of the earlier call
-    that used it. The INSERT ... ON CONFLICT DO NOTHING waits, on PostgreSQL, for a concurrent
-    transaction that inserted the same key, so a racing retry sees the first call's result."""
+    that used it within `KEY_LIFETIME`. The INSERT ... ON CONFLICT DO NOTHING waits, on
+    PostgreSQL, for a concurrent transaction that inserted the same key, so a racing retry sees
+    the first call's result. An expired key is claimed afresh: the call is a new action."""
     dialect = postgresql if con.dialect.name == "postgresql" else sqlite
+    values = dict(operation=operation, payload_hash=digest, created_at=now, result=None)
+    mine = (idempotency_keys.c.actor == actor, idempotency_keys.c.key == key)
     claimed = con.execute(dialect.insert(idempotency_keys).values(
-        actor=actor, key=key, operation=operation, payload_hash=digest, created_at=now,
+        actor=actor, key=key, **values,
     ).on_conflict_do_nothing().returning(idempotency_keys.c.actor)).first()
     if claimed is not None:
         return None
-    row = con.execute(sa.select(idempotency_keys).where(
-        idempotency_keys.c.actor == actor, idempotency_keys.c.key == key)).one()
+    renewed = con.execute(idempotency_keys.update().where(
+        *mine, idempotency_keys.c.created_at < now - KEY_LIFETIME).values(values)).rowcount
+    if renewed:
+        return None
+    row = con.execute(sa.select(idempotency_keys).where(*mine)).one()
     if row.operation != operation or row.payload_hash != digest:
         what = (f"a different operation ({row.operation})" if row.operation != operation
                 else f"{operation} with different details")
@@ -55,6 +66,12 @@ def claim_key(con: sa.Connection, actor: str, key: str, operation: str, digest: 
     if row.result is None:  # cannot happen: the key and its result commit together
         raise Conflict(f"idempotency key {key!r} is in use by a call still running")
     return row.result
+
+
+def forget_expired_keys(con: sa.Connection, now: datetime) -> int:
+    """Delete the idempotency keys older than `KEY_LIFETIME`; returns how many."""
+    return con.execute(idempotency_keys.delete().where(
+        idempotency_keys.c.created_at < now - KEY_LIFETIME)).rowcount
 
 
 def store_result(con: sa.Connection, actor: str, key: str, result: Any) -> None:

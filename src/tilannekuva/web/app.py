@@ -69,6 +69,7 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     engine = create_engine(settings.situation_url)
     create_schema(engine)
     app.state.situation = SituationCentre(engine)
+    app.state.situation.forget_expired_keys()
     app.mount("/static", StaticFiles(directory=STATIC),
               name="static")
     app.include_router(api_router)
