@@ -13,7 +13,8 @@ REQUIRED_TABLES = {
     "persons", "units", "professionals", "contacts", "care_need_assessments", "visits",
     "appointment_slots", "referrals", "episodes", "social_cases", "social_decisions",
     "care_plans", "responsible_worker_assignments", "feedback_responses", "digital_usage",
-    "digital_pathways", "digital_pathway_stages", "unit_costs",
+    "digital_pathways", "digital_pathway_stages", "ed_routings", "home_care_handoffs",
+    "ambulance_transports", "unit_costs",
 }
 
 

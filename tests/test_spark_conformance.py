@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pyspark.sql import SparkSession
+from situation_story import add_traffic
 
 from tilannekuva.indicators import REGISTRY, Query, Sources, backends, compute
 from tilannekuva.indicators.suppression import FIGURES
@@ -41,11 +42,14 @@ RESIDENTS, YEARS, SEED = 3_000, 3, 7
 
 @pytest.fixture(scope="session")
 def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The fixture county as a DuckDB store and as the Parquet files it was loaded from."""
+    """The fixture county as a DuckDB store and as the Parquet files it was loaded from, with
+    situation-centre traffic exported into its canonical tables (`situation_story`), which the
+    synthetic county generator does not write."""
     folder = tmp_path_factory.mktemp("spark-conformance")
     database, parquet = folder / "county.duckdb", folder / "parquet"
     synthesize_county(database, residents=RESIDENTS, years=YEARS, seed=SEED,
                       parquet_dir=parquet, workers=1)
+    add_traffic(database, parquet, f"sqlite:///{folder / 'situation.sqlite'}")
     return database, parquet
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from tilannekuva.schema import TABLES
+from tilannekuva.schema import SITUATION_TABLES, TABLES
 from tilannekuva.synth import generate
 
 SMALL = dict(residents=8_000, years=1, start=date(2024, 1, 1))
@@ -18,6 +18,8 @@ def content_hashes(directory) -> dict[str, str]:
     con.execute("SET TimeZone = 'UTC'")
     hashes = {}
     for table in TABLES:
+        if table in SITUATION_TABLES:  # written by the situation centre's export, not here
+            continue
         files = f"{directory}/{table.name}/*.parquet"
         (hashes[table.name],) = con.execute(
             f"SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)) "

@@ -6,9 +6,13 @@ from datetime import date
 
 import pytest
 
-from tilannekuva.schema import TABLES, TABLES_BY_NAME, codes
+from tilannekuva.schema import SITUATION_TABLES, TABLES, TABLES_BY_NAME, codes
 from tilannekuva.store import open_store
 from tilannekuva.synth import generate, load_into_store
+
+#: The tables the generator writes: the situation centre's come from its export (see
+#: tests/situation_story.py and docs/situation.md).
+GENERATED = tuple(t for t in TABLES if t not in SITUATION_TABLES)
 
 # DuckDB's spelling of the schema's types when it describes a Parquet file.
 DESCRIBED = {"TIMESTAMPTZ": "TIMESTAMP WITH TIME ZONE"}
@@ -28,10 +32,10 @@ def county(tmp_path_factory):
 def test_every_table_generated_and_loaded(county):
     _, _, counts, loaded = county
     assert counts == loaded
-    assert all(counts[t.name] > 0 for t in TABLES), counts
+    assert all(counts[t.name] > 0 for t in GENERATED), counts
 
 
-@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", GENERATED, ids=lambda t: t.name)
 def test_parquet_columns_and_types(county, table):
     con, parquet, _, _ = county
     described = con.execute(
@@ -55,7 +59,7 @@ def _column_checks(table):
             yield f"{c.name} > {c.maximum}", f"{c.name} above maximum"
 
 
-@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", GENERATED, ids=lambda t: t.name)
 def test_values_follow_declarations(county, table):
     con = county[0]
     for condition, meaning in _column_checks(table):
@@ -63,7 +67,7 @@ def test_values_follow_declarations(county, table):
         assert bad == 0, f"{table.name}: {bad} rows with {meaning}"
 
 
-@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", GENERATED, ids=lambda t: t.name)
 def test_keys_unique(county, table):
     con = county[0]
     key = ", ".join(table.key)
@@ -72,7 +76,7 @@ def test_keys_unique(county, table):
     assert rows == distinct
 
 
-@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", GENERATED, ids=lambda t: t.name)
 def test_references_resolve(county, table):
     con = county[0]
     for c in table.columns:
@@ -97,7 +101,8 @@ def _side(table, side: str) -> tuple[str, str]:
             f"{alias}.{column}")
 
 
-@pytest.mark.parametrize("table", [t for t in TABLES if t.time_orders], ids=lambda t: t.name)
+@pytest.mark.parametrize("table", [t for t in GENERATED if t.time_orders],
+                         ids=lambda t: t.name)
 def test_time_orders_hold(county, table):
     con = county[0]
     for order in table.time_orders:

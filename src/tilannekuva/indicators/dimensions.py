@@ -59,6 +59,13 @@ DIMENSIONS: dict[str, str] = {
     "pathway": "Digital care pathway.",
     "pathway_stage": "Lifecycle stage of a digital care pathway.",
     "end_reason": "Why a digital care pathway ended.",
+    # The situation centre.
+    "urgency": "Urgency the emergency department gave a routing request.",
+    "hour": "Hour of the day (Helsinki time) a routing request was made, 00–23.",
+    "weekday": "Day of the week a routing request was made, 1 (Monday) to 7 (Sunday).",
+    "urgency_class": "Urgency class of an ambulance transport (urgent, non-urgent).",
+    "safety_need": "Safety need of an ambulance transport (isolation, oxygen, ...).",
+    "home_care_unit": "Home-care team (units.unit_id) a discharged patient is handed to.",
 }
 
 #: Lower edges of the default age bands; each band runs to the next edge minus one.

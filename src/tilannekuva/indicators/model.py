@@ -129,9 +129,10 @@ class Contrast:
 
 Measure = Share | Quantile | Distribution | Mean | Count | Ratio | Contrast
 
-#: What a value is: share 0–1; days; minutes; count; index 0–1 (continuity); score −100…100
-#: (NPS); euros; a mean number of events per person (per_person).
-Unit = Literal["share", "days", "minutes", "count", "index", "score", "euros", "per_person"]
+#: What a value is: share 0–1; days; minutes; hours; count; index 0–1 (continuity); score
+#: −100…100 (NPS); euros; a mean number of events per person (per_person).
+Unit = Literal["share", "days", "minutes", "hours", "count", "index", "score", "euros",
+               "per_person"]
 
 #: Grains every indicator can be computed at unless it says otherwise.
 ALL_GRAINS = ("month", "quarter", "year")

@@ -13,6 +13,7 @@ from . import (
     heavy_users,
     primary_care,
     quality,
+    situation,
     social,
     specialised,
     t3,
@@ -22,7 +23,7 @@ from .dimensions import DIMENSIONS
 from .model import Indicator
 
 MODULES = (primary_care, specialised, social, t3, continuity, heavy_users, youth_mental_health,
-           care_plans, first_assessment, feedback, quality, digital)
+           care_plans, first_assessment, feedback, quality, digital, situation)
 
 
 class UnknownIndicator(TilannekuvaError):

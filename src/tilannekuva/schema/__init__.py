@@ -2,8 +2,9 @@
 
 from .codelists import Code, code_list, codes
 from .model import Column, Table, TimeOrder
-from .tables import TABLES, TABLES_BY_NAME
+from .tables import SITUATION_TABLES, TABLES, TABLES_BY_NAME
 
 __all__ = [
-    "TABLES", "TABLES_BY_NAME", "Code", "Column", "Table", "TimeOrder", "code_list", "codes",
+    "SITUATION_TABLES", "TABLES", "TABLES_BY_NAME", "Code", "Column", "Table", "TimeOrder",
+    "code_list", "codes",
 ]

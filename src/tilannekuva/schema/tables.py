@@ -7,6 +7,7 @@ Tables are listed in load order: a table only references tables above it.
 
 from __future__ import annotations
 
+from .codelists import codes
 from .model import Column, Table, TimeOrder
 
 C = Column
@@ -414,6 +415,136 @@ DIGITAL_PATHWAY_STAGES = Table(
     ),
 )
 
+# The situation centre's history (docs/situation.md, "Metrics and export"): written by
+# `tilannekuva situation export` from the situation centre's database, which replaces their whole
+# content each time; the synthetic county generator does not write them.
+
+_SITUATION_PERSON = C(
+    "person_id", "id", "The patient's pseudonym as the situation centre recorded it, if it did "
+    "(the county's person_id when known). Not checked against persons: the emergency department "
+    "also treats people who are not the county's clients.")
+
+
+def _ward(what: str) -> Column:
+    return C("unit_id", "id", what, references="units.unit_id")
+
+
+ED_ROUTINGS = Table(
+    "ed_routings",
+    "Routing requests of the situation centre: a patient in the emergency department waiting "
+    "for a follow-up care place on a ward, from the request to leaving the ED (or the request "
+    "being cancelled or interrupted). One row per request, with the time of each step.",
+    key=("routing_id",),
+    columns=(
+        C("routing_id", "id", "Routing request identifier (the situation centre's request id).",
+          required=True),
+        _SITUATION_PERSON,
+        C("specialty", "string", "Specialty the patient needs.", required=True,
+          codes="specialty"),
+        C("urgency", "string", "Urgency the ED gave the request.", required=True,
+          codes="urgency"),
+        C("needs_isolation", "bool", "Whether the patient needs an isolation room.",
+          required=True),
+        _ward("Ward (a unit of type ward) that last held the request: where the patient was "
+              "placed, else the ward it was offered to or accepted by when it ended; empty when "
+              "no ward held it."),
+        C("requested_at", "timestamp", "When the ED made the request.", required=True),
+        C("first_offered_at", "timestamp", "When the request was first offered to a ward."),
+        C("offers", "int", "How many times the request was offered to a ward.", required=True,
+          minimum=0),
+        C("declines", "int", "How many times a ward declined it.", required=True, minimum=0),
+        C("accepted_at", "timestamp", "When a ward last accepted it."),
+        C("placed_at", "timestamp", "When the patient was placed in a bed."),
+        C("isolation_room", "bool", "Whether the bed the patient was placed in is an isolation "
+          "room; empty when never placed."),
+        C("departed_at", "timestamp", "When the patient left the ED for the ward."),
+        C("ended_at", "timestamp", "When the request ended: the patient left the ED, or the "
+          "request was cancelled or interrupted; empty while it goes on."),
+        C("state", "string", "State of the request when exported.", required=True,
+          codes="routing_state"),
+        C("end_reason", "text", "Why the request was cancelled or interrupted."),
+    ),
+    time_orders=(
+        TimeOrder("requested_at", "first_offered_at", "not offered before it was requested"),
+        TimeOrder("first_offered_at", "accepted_at", "not accepted before it was offered"),
+        TimeOrder("accepted_at", "placed_at", "not placed before it was accepted"),
+        TimeOrder("placed_at", "departed_at", "not left the ED before being placed"),
+        TimeOrder("requested_at", "ended_at", "not ended before it was requested"),
+    ),
+)
+
+HOME_CARE_HANDOFFS = Table(
+    "home_care_handoffs",
+    "Discharge hand-offs of the situation centre: a ward announces that a patient goes home and "
+    "a home-care team takes them on. One row per hand-off, with the time of each step.",
+    key=("handoff_id",),
+    columns=(
+        C("handoff_id", "id", "Hand-off identifier (the situation centre's hand-off id).",
+          required=True),
+        _SITUATION_PERSON,
+        C("unit_id", "id", "Ward (a unit of type ward) that discharges the patient.",
+          required=True, references="units.unit_id"),
+        C("home_care_unit_id", "id", "Home-care team (a unit of type home_care_team) the "
+          "patient is handed to.", required=True, references="units.unit_id"),
+        C("routing_id", "id", "The routing request (ed_routings.routing_id) that brought the "
+          "patient to the ward, if the hand-off names one."),
+        C("planned_discharge_at", "timestamp", "When the ward plans to discharge the patient."),
+        C("created_at", "timestamp", "When the ward announced the discharge.", required=True),
+        C("acknowledged_at", "timestamp", "When the home-care team took the hand-off on."),
+        C("completed_at", "timestamp", "When the patient was home and home care had started."),
+        C("cancelled_at", "timestamp", "When the hand-off was cancelled."),
+        C("state", "string", "State of the hand-off when exported.", required=True,
+          codes="handoff_state"),
+        C("cancel_reason", "text", "Why it was cancelled."),
+    ),
+    time_orders=(
+        TimeOrder("created_at", "acknowledged_at", "not acknowledged before it was made"),
+        TimeOrder("acknowledged_at", "completed_at", "not completed before it was acknowledged"),
+        TimeOrder("created_at", "cancelled_at", "not cancelled before it was made"),
+    ),
+)
+
+AMBULANCE_TRANSPORTS = Table(
+    "ambulance_transports",
+    "Ambulance transport orders of the situation centre, through their phases ordered → "
+    "accepted → departed → picked up → delivered, or cancelled. One row per order; one "
+    "true/false column per safety need (code list safety_need) so needs can be counted one by "
+    "one.",
+    key=("transport_id",),
+    columns=(
+        C("transport_id", "id", "Transport order identifier (the situation centre's id).",
+          required=True),
+        _SITUATION_PERSON,
+        C("urgency_class", "string", "Urgency class of the transport.", required=True,
+          codes="transport_urgency"),
+        *(C(f"need_{need}", "bool", f"Safety need '{need}' (code list safety_need).",
+            required=True) for need in codes("safety_need")),
+        C("origin", "text", "Where the patient is picked up (as written in the order)."),
+        C("destination", "text", "Where the patient is taken (as written in the order)."),
+        C("routing_id", "id", "The routing request (ed_routings.routing_id) the transport "
+          "serves, if any."),
+        C("handoff_id", "id", "The hand-off (home_care_handoffs.handoff_id) the transport "
+          "serves, if any."),
+        C("ordered_at", "timestamp", "When the transport was ordered.", required=True),
+        C("accepted_at", "timestamp", "When an ambulance unit accepted it."),
+        C("departed_at", "timestamp", "When the unit set off to the patient."),
+        C("picked_up_at", "timestamp", "When the patient was on board."),
+        C("delivered_at", "timestamp", "When the patient was at the destination."),
+        C("cancelled_at", "timestamp", "When the order was cancelled."),
+        C("state", "string", "State of the order when exported.", required=True,
+          codes="transport_state"),
+        C("cancel_reason", "text", "Why it was cancelled."),
+    ),
+    time_orders=(
+        TimeOrder("ordered_at", "accepted_at", "not accepted before it was ordered"),
+        TimeOrder("accepted_at", "departed_at", "not departed before it was accepted"),
+        TimeOrder("departed_at", "picked_up_at", "not picked up before the unit departed"),
+        TimeOrder("picked_up_at", "delivered_at", "not delivered before the pick-up"),
+        TimeOrder("ordered_at", "cancelled_at", "not cancelled before it was ordered"),
+    ),
+)
+
+
 UNIT_COSTS = Table(
     "unit_costs",
     "Unit costs in euros for cost-concentration analysis, by cost item and year.",
@@ -431,10 +562,13 @@ TABLES: tuple[Table, ...] = (
     PERSONS, UNITS, PROFESSIONALS, CONTACTS, CARE_NEED_ASSESSMENTS, VISITS, APPOINTMENT_SLOTS,
     REFERRALS, EPISODES, SOCIAL_CASES, SOCIAL_DECISIONS, CARE_PLANS,
     RESPONSIBLE_WORKER_ASSIGNMENTS, FEEDBACK_RESPONSES, DIGITAL_USAGE, DIGITAL_PATHWAYS,
-    DIGITAL_PATHWAY_STAGES, UNIT_COSTS,
+    DIGITAL_PATHWAY_STAGES, ED_ROUTINGS, HOME_CARE_HANDOFFS, AMBULANCE_TRANSPORTS, UNIT_COSTS,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+#: Tables the situation centre's export writes (`situation.export`), not the synthetic county.
+SITUATION_TABLES: tuple[Table, ...] = (ED_ROUTINGS, HOME_CARE_HANDOFFS, AMBULANCE_TRANSPORTS)
 
 
 def _check_load_order() -> None:

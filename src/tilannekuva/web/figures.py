@@ -68,7 +68,8 @@ CODE_LISTS = {"service_area": "service_area", "profession": "profession",
               "response_channel": "feedback_channel", "language": "language",
               "digital_service": "digital_service", "pathway": "digital_pathway",
               "pathway_stage": "pathway_stage", "end_reason": "pathway_retirement_reason",
-              "care_level": "unit_level"}
+              "care_level": "unit_level", "urgency": "urgency",
+              "urgency_class": "transport_urgency", "safety_need": "safety_need"}
 
 #: Period grains from the finest to the coarsest.
 GRAIN_ORDER = ("month", "quarter", "year")

@@ -1,10 +1,11 @@
 """How a dimension value is named on a page, in a download and in the API's filter list: a unit
-by its name, a coded value by its code-list label in the reader's language, a value the web's
-message catalogues name (`value.<dimension>.<value>`: doctor or nurse, the feedback model's
-statements, health or social services) by that name, a user-defined service combination by
-the services it joins ("päivystys + kotihoito"), a documentation-quality check by its name,
-a cut of the cost-concentration curve as "top 5 %", and anything else (municipality codes,
-age bands, classes such as "1–7" or "5+", rule ids, table names) as it is."""
+(or a home-care team) by its name, a coded value by its code-list label in the reader's
+language, a value the web's message catalogues name (`value.<dimension>.<value>`: doctor or
+nurse, the feedback model's statements, health or social services, weekdays) by that name, a
+user-defined service combination by the services it joins ("päivystys + kotihoito"), a
+documentation-quality check by its name, a cut of the cost-concentration curve as "top 5 %",
+and anything else (municipality codes, age bands, classes such as "1–7" or "5+", rule ids,
+table names, hours of the day) as it is."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def value_labels(figures: Figures, t: Translator) -> Callable[[str, str | None],
     def label(dimension: str, value: str | None) -> str:
         if value is None:
             return ""
-        if dimension == "unit":
+        if dimension in ("unit", "home_care_unit"):
             return names.get(value, value)
         if dimension in CODE_LISTS:
             return t.code(CODE_LISTS[dimension], value)
