@@ -7,7 +7,9 @@ The flows of the issue's acceptance criteria: signing in through the form and sw
 language; the filter form, the filters in the URL and a bookmarked view, against the API; the
 drill from a breakdown; the CSV and Excel downloads; the overdue list, its refusal and both in
 the audit log; the scorecard's thresholds changed in the page; the keyboard (skip link, filter
-form); and axe-core's WCAG 2.1 A/AA rules on every page in the three languages.
+form); the situation board, where a ward nurse accepts and places a request and the board
+in two other browser contexts follows without a reload (the situation centre of `board_seed`);
+and axe-core's WCAG 2.1 A/AA rules on every page in the three languages.
 
 Playwright's own browser download is never used: scripts/test.sh installs Debian's chromium
 when it is missing, and without it these tests fail (they do not skip).
@@ -21,9 +23,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import board_seed
 import httpx
 import pandas as pd
 import pytest
@@ -55,9 +59,13 @@ GROUPS = tuple(dict.fromkeys(i.group for i in REGISTRY.values()))
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    """The dashboard served by uvicorn on a free local port, in a daemon thread; its address."""
+    """The dashboard served by uvicorn on a free local port, in a daemon thread; its address.
+    The situation centre (its SQLite file beside the county) holds `board_seed`'s board."""
     db = web_county.build(tmp_path_factory.mktemp("browser") / "county.duckdb")
-    app = create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None))
+    board_seed.add_users(db)
+    settings = Settings(database=db, min_cell_size=5, pseudonym_key=None)
+    board_seed.seed(settings.situation_url, datetime.now(UTC))
+    app = create_app(db, settings)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -174,6 +182,18 @@ def api_values(page: Page, server: str, user: str, **params: str) -> list[dict]:
     assert token.ok, token.text()
     response = page.request.get(
         f"{server}/api/v1/indicators/{INDICATOR}/values", params=params,
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert response.ok, response.text()
+    return response.json()
+
+
+def api_post(page: Page, server: str, user: str, path: str, body: dict) -> dict:
+    """POST to the situation centre's API as `user` (a bearer token from POST /api/v1/token)."""
+    token = page.request.post(f"{server}/api/v1/token", form={
+        "username": user, "password": web_county.password(user)})
+    assert token.ok, token.text()
+    response = page.request.post(
+        f"{server}/api/v1/situation{path}", data=body,
         headers={"Authorization": f"Bearer {token.json()['access_token']}"})
     assert response.ok, response.text()
     return response.json()
@@ -495,7 +515,78 @@ def test_every_stop_of_the_tab_order_shows_the_focus(new_context):
     assert len(stops) == expected, stops  # every link and control, each once
 
 
-# --- 8. accessibility: axe-core, WCAG 2.1 A and AA -------------------------------------------
+# --- 8. the situation board updates without reload -------------------------------------------
+
+@pytest.mark.slow
+def test_a_ward_nurse_accepts_and_places_and_the_others_boards_follow_without_reload(
+        new_context, server):
+    """board_seed: request 1 (patient P1) is offered to ward OS3, whose beds 1-3 are free. The
+    coordinator and the viewer watch the board while the ward nurse of OS3 accepts the
+    request and places it in bed 2 (id 2) in a browser of her own."""
+    watchers = {}
+    navigations: list[str] = []
+    for user in (board_seed.COORDINATOR, "katsoja"):
+        page = new_context("en").new_page()
+        sign_in(page, user)
+        page.goto("/situation")
+        expect(page.locator("#board-live")).to_have_text(EN["board.live.on"])  # stream open
+        expect(page.locator("#request-1")).to_contain_text("offered to a ward: OS3")
+        page.evaluate("window.boardMarker = 'not reloaded'")
+        page.on("framenavigated", lambda frame: navigations.append(frame.url))
+        watchers[user] = page
+    coordinator = watchers[board_seed.COORDINATOR]
+    # Half-way through cancelling request 2 (a row the nurse does not touch).
+    coordinator.locator("#request-2 details.more summary").click()
+    typing = coordinator.locator("#request-2-cancel-reason")
+    typing.fill("kotiutui päivystyksestä")
+
+    nurse = new_context("en").new_page()
+    sign_in(nurse, "osastohoitaja")
+    nurse.goto("/situation")
+    row = nurse.locator("#request-1")
+    row.get_by_role("button", name=f"{EN['board.do.request.accept']} – request 1").click()
+    expect(nurse.locator(".board-message")).to_have_text("Done: Accept – request 1.")
+    for page in watchers.values():
+        expect(page.locator("#request-1")).to_contain_text("accepted by the ward: OS3")
+
+    nurse.locator("#request-1-place-bed").select_option("2")
+    nurse.locator("#request-1").get_by_role(
+        "button", name=f"{EN['board.do.request.place']} – request 1").click()
+    expect(nurse.locator(".board-message")).to_have_text("Done: Place – request 1.")
+    for page in watchers.values():
+        expect(page.locator("#request-1")).to_contain_text("placed in a bed: OS3, bed 2")
+        # OS3: free, occupied, reserved, cleaning, blocked, load 1 / 3 = 33.3 %.
+        expect(page.locator("#ward-1 td.num")).to_have_text(
+            ["2", "1", "0", "0", "0", re.compile(r"^33\.3%"), "0 / 1", "1"])
+        expect(page.locator("#bed-2")).to_contain_text(EN["board.bed_state.occupied"])
+        assert page.evaluate("window.boardMarker") == "not reloaded"
+    assert typing.input_value() == "kotiutui päivystyksestä"  # untouched rows kept as typed
+    expect(typing).to_be_focused()
+
+    # A change to a row the coordinator is working in waits, said in words, until she leaves
+    # it: the nurse of OS4 places request 3 in its reserved bed 4 (through the API).
+    coordinator.locator("#request-3 details.more summary").click()
+    reason = coordinator.locator("#request-3-interrupt-reason")
+    reason.fill("siirto toiseen sairaalaan")
+    placed = api_post(nurse, server, "osastohoitaja4", "/requests/3/place", {"bed_id": 4})
+    assert placed["state"] == "placed"
+    expect(watchers["katsoja"].locator("#request-3")).to_contain_text(
+        "placed in a bed: OS4, bed 1")
+    expect(coordinator.locator("#ward-2 td.num").nth(1)).to_have_text("1")  # OS4 occupied
+    held = coordinator.locator("#request-3")
+    expect(held).to_have_class(re.compile(r"\bstale\b"))
+    expect(held).to_contain_text("accepted by the ward: OS4")
+    expect(held.locator(".stale-note")).to_have_text(EN["board.row_changed"])
+    reason.fill("")
+    coordinator.locator("#request-3 details.more summary").click()  # folds it again
+    coordinator.locator("h1").click()  # and leaves the row
+    expect(held).to_contain_text("placed in a bed: OS4, bed 1")
+    expect(held).not_to_have_class(re.compile(r"\bstale\b"))
+    assert coordinator.evaluate("window.boardMarker") == "not reloaded"
+    assert navigations == []  # neither watcher's page was loaded again
+
+
+# --- 9. accessibility: axe-core, WCAG 2.1 A and AA -------------------------------------------
 
 PAGES = [
     ("login", None, "/login"),
@@ -515,6 +606,9 @@ PAGES = [
     ("comments refused", "esihenkilo_a", "/feedback/comments?unit=B"),
     ("scorecard", "johtaja", f"/quality?{MARCH}"),
     ("audit", "yllapitaja", "/audit"),
+    ("situation board", board_seed.COORDINATOR, "/situation"),
+    ("situation board of a ward nurse", "osastohoitaja", "/situation"),
+    ("situation board refused", "johtaja", "/situation"),
 ]
 #: Every page in every language.
 CHECKS = [(name, user, path, language) for language in ("fi", "sv", "en")

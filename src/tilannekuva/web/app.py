@@ -1,6 +1,7 @@
-"""The web application: the dashboard's pages, the JSON API under /api/v1 and the static files
-(styles only; there is no script and no chart library to fetch), served over one county
-database by `tilannekuva serve`.
+"""The web application: the dashboard's pages, the situation board (/situation, `board`), the
+JSON API under /api/v1 and the static files (the style sheet, and the board's one small script
+that applies its live updates; no chart library, nothing fetched from outside the package),
+served over one county database by `tilannekuva serve`. Every page works without the script.
 
 The OpenAPI document is at /api/v1/openapi.json. FastAPI's interactive documentation pages
 are turned off: they load their scripts from a CDN, and hospital networks are closed.
@@ -28,6 +29,8 @@ from ..store import create_tables
 from . import accounts
 from .api import router as api_router
 from .auth import SignInRequired, user_of
+from .board import router as board_router
+from .board_forms import router as board_forms_router
 from .figures import FILTER_WARMED_GROUPS, Figures
 from .pages import STATIC, render
 from .pages import router as page_router
@@ -75,6 +78,8 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     app.include_router(api_router)
     app.include_router(situation_router)
     app.include_router(page_router)
+    app.include_router(board_router)
+    app.include_router(board_forms_router)
 
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, error: SignInRequired):
