@@ -139,18 +139,64 @@ def demo(
 
             synthesize_county(db, residents=residents, progress=advance)
         _print_headline(db)
+        situation = db.with_name("situation.sqlite")
+        for stale in (situation, situation.with_name(situation.name + "-wal"),
+                      situation.with_name(situation.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        _situation_history(db, f"sqlite:///{situation}", DEMO_SITUATION_DAYS, seed=1)
         _create_demo_users(db)
 
 
-def _create_demo_users(db: Path) -> None:
-    from .web.demo import DEMO_USERS, create_demo_users, demo_password
+#: Days of situation-centre history the demo generates, ending now (docs/situation.md).
+DEMO_SITUATION_DAYS = 60
 
-    with _accounts(db) as con:
-        units = create_demo_users(con)
+
+def _situation_history(db: Path, url: str, days: float, seed: int) -> None:
+    """Generate the situation centre's synthetic traffic up to now (from its last event, or
+    `days` back on a fresh database) and export the history into the county database."""
+    from datetime import UTC
+
+    from .situation import SituationCentre, create_engine, create_schema
+    from .situation.export import export
+    from .situation.traffic import simulate_to
+    from .store import open_store
+
+    engine = create_engine(url)
+    con = open_store(db)
+    try:
+        create_schema(engine)
+        end = datetime.now(UTC).replace(microsecond=0)
+        with progress_bar() as update:
+            def advance(done: float, total: float) -> None:
+                update("Situation-centre traffic (simulated hours)", int(done // 3600),
+                       int(total // 3600))
+
+            summary = simulate_to(SituationCentre(engine), con, end, days, seed, advance)
+            results = export(engine, con, load_settings().pseudonym_key, progress=update)
+    finally:
+        con.close()
+        engine.dispose()
+    minutes = [f"{m:.1f}" if m is not None else "–"
+               for m in (summary.mean_place_minutes, summary.mean_ed_minutes)]
+    console.print(
+        f"Situation centre ({url}): {summary.requests:,} routing requests from "
+        f"{summary.start:%Y-%m-%d %H:%M} to {summary.end:%Y-%m-%d %H:%M} UTC, mean "
+        f"{minutes[0]} min to a place and {minutes[1]} min to leave the ED, "
+        f"{summary.handoffs:,} hand-offs, {summary.transports:,} transports "
+        f"({summary.events:,} events in {summary.seconds:.0f} s); exported "
+        + ", ".join(f"{r.table} {r.accepted:,}" for r in results) + ".")
+
+
+def _create_demo_users(db: Path) -> None:
+    from .web.demo import DEMO_USERS, create_demo_users, demo_password, demo_units
+
     table = Table("user", "password", "role", title="Demo users of the dashboard (demo only)")
-    for name, role, _ in DEMO_USERS:
-        table.add_row(name, demo_password(name),
-                      role + (f" of {', '.join(units)}" if role == "supervisor" else ""))
+    with _accounts(db) as con:
+        create_demo_users(con)
+        for name, role, _ in DEMO_USERS:
+            units = demo_units(con, role)
+            table.add_row(name, demo_password(name),
+                          role + (f" of {', '.join(units)}" if units else ""))
     console.print(table)
 
 
@@ -482,6 +528,11 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (default: this machine "
                              "only)."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    live_traffic: bool = typer.Option(
+        False, "--live-traffic", help="Keep the situation centre's synthetic traffic running "
+        "on the wall clock, so the board lives (the demo; never on a real county)."),
+    traffic_speed: float = typer.Option(1.0, min=0.1, max=60.0, help="With --live-traffic: "
+                                        "how many times faster than real time."),
 ) -> None:
     """Serve the dashboard and the JSON API (/api/v1) over the county database. The server
     holds the database file while it runs: stop it (Ctrl+C) before an import."""
@@ -492,9 +543,16 @@ def serve(
     with user_errors():
         path = _database(db)
         application = create_app(path, load_settings(), warm=True)
+        if live_traffic:
+            from .situation.traffic import start_live_traffic
+
+            start_live_traffic(application.state.situation,
+                               application.state.figures.cursor(), speed=traffic_speed)
         console.print(f"Tilannekuva serves {path} at [bold]http://{host}:{port}/[/] "
                       "(API: /api/v1, OpenAPI: /api/v1/openapi.json). Ctrl+C stops.")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    # Open board streams end by themselves within minutes; Ctrl+C need not wait for them.
+    uvicorn.run(application, host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=5)
 
 
 @contextmanager
@@ -559,3 +617,180 @@ def users_remove(user_name: str = typer.Argument(..., help="Sign-in name."),
     with user_errors(), _accounts(db) as con:
         accounts.remove_user(con, user_name)
     console.print(f"Removed {user_name}.")
+
+
+situation_app = typer.Typer(help="The situation centre (bed board, routing from the ED, "
+                            "home-care hand-offs, ambulance transports).",
+                            no_args_is_help=True)
+app.add_typer(situation_app, name="situation")
+
+SITUATION_DB_HELP = (
+    "The situation centre's database, a SQLAlchemy URL (default: TILANNEKUVA_SITUATION_DATABASE, "
+    "situation_database in tilannekuva.toml, or situation.sqlite beside the county database)."
+)
+
+
+@situation_app.command("export")
+def situation_export(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    situation_database: str | None = typer.Option(None, "--situation-database",
+                                                  help=SITUATION_DB_HELP),
+) -> None:
+    """Export the situation centre's history into the county database's tables ed_routings,
+    home_care_handoffs and ambulance_transports, replacing the previous export, so the
+    indicators can use it. Rows go through the import's checks: a bad one goes to the
+    quarantine with its id and the field; an identity code in a patient reference is replaced
+    by its pseudonym (needs TILANNEKUVA_PSEUDONYM_KEY; without it such rows are
+    quarantined)."""
+    from dataclasses import replace
+
+    import sqlalchemy as sa
+
+    from .situation.database import create_engine
+    from .situation.export import export
+    from .store import open_store
+
+    with user_errors():
+        settings = load_settings()
+        path = _database(db)
+        if not path.exists():
+            raise TilannekuvaError(f"County database {path} does not exist. Create it with "
+                                   "`tilannekuva import` or `tilannekuva synth` first: the "
+                                   "export joins the situation centre's wards to its units.")
+        url = sa.make_url(situation_database or replace(settings, database=path).situation_url)
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            raise TilannekuvaError(
+                f"No situation-centre database at {url.database}. Give --situation-database "
+                "or set TILANNEKUVA_SITUATION_DATABASE.")
+        engine = create_engine(url)
+        con = open_store(path)
+        try:
+            with progress_bar() as update:
+                results = export(engine, con, settings.pseudonym_key, progress=update)
+        finally:
+            con.close()
+            engine.dispose()
+    table = Table("from", "table", "read", "accepted", "quarantined",
+                  title=f"Situation-centre history exported into {path}")
+    for r in results:
+        table.add_row(r.source.rsplit("#", 1)[-1], r.table,
+                      *(f"{n:,}".replace(",", " ") for n in (r.rows_read, r.accepted,
+                                                             r.quarantined)))
+    console.print(table)
+    for r in results:
+        if r.reasons:
+            reasons = ", ".join(f"{reason} {count}" for reason, count in r.reasons.items())
+            console.print(f"{r.table}: quarantined rows by reason: {reasons} (see `tilannekuva "
+                          "quarantine`; the line is the situation centre's id).")
+    console.print("The tables now hold exactly this export: exporting again replaces them.")
+
+
+@situation_app.command("simulate")
+def situation_simulate(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    situation_database: str | None = typer.Option(None, "--situation-database",
+                                                  help=SITUATION_DB_HELP),
+    days: float = typer.Option(DEMO_SITUATION_DAYS, min=0.01, help="On a fresh situation "
+                               "database: days of history to generate, ending now."),
+    seed: int = typer.Option(1, help="Random seed: the same seed on the same database gives "
+                             "the same history."),
+) -> None:
+    """Generate the situation centre's synthetic traffic up to now, calibrated to the counties'
+    reports (about 20 min to arrange a place, 48 min to leave the ED), continuing from the last
+    event, and export the history into the county database. For demos and tests: every
+    change is made by `sim:` actors through the real service."""
+    from dataclasses import replace
+
+    with user_errors():
+        path = _database(db)
+        if not path.exists():
+            raise TilannekuvaError(f"County database {path} does not exist: the traffic takes "
+                                   "its wards, patients and home-care teams from it.")
+        url = situation_database or replace(load_settings(), database=path).situation_url
+        _situation_history(path, url, days, seed)
+
+
+scenario_app = typer.Typer(help="Waiting-list scenarios and queueing figures (weeks; patients "
+                           "per week). See docs/forecasting.md.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+def _months(text: str) -> list[int]:
+    try:
+        months = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise TilannekuvaError(f"--months takes whole months separated by commas, e.g. "
+                               f"3,6,12,24, not {text!r}.") from None
+    if any(m < 1 for m in months):
+        raise TilannekuvaError("--months are counted from 1 (the end of the first month).")
+    return months
+
+
+@scenario_app.command("run")
+def scenario_run(
+    file: Path = typer.Argument(..., help="Scenario file (TOML), e.g. "
+                                "scenarios/orthopaedics.toml."),
+    compare: list[Path] = typer.Option(None, "--compare", show_default=False,
+                                       help="Another scenario file to run beside it "
+                                            "(repeatable)."),
+    db: Path | None = typer.Option(None, "--db", help="County database to estimate the "
+                                   "starting state from (the file's [waiting_list]); without "
+                                   "it the file's [initial] is used."),
+    runs: int = typer.Option(1000, min=1, help="Monte Carlo runs per scenario."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same runs."),
+    months: str = typer.Option("3,6,9,12,18,24", help="Month ends to show."),
+    out: Path | None = typer.Option(None, help="Write every week's bands of every scenario "
+                                    "to a .csv, .parquet or .xlsx file."),
+) -> None:
+    """Simulate a waiting list under a scenario many times and show the queue and the share
+    waiting past the deadline, with 90 % bands; with --compare, scenarios side by side."""
+    from .forecasting import load_scenario, report, run, summarise
+
+    with user_errors():
+        shown = _months(months)
+        scenarios = [load_scenario(path) for path in [file, *(compare or [])]]
+        summaries = []
+        with progress_bar() as update:
+            for scenario in scenarios:
+                def advance(done: int, total: int, name: str = scenario.name) -> None:
+                    update(f"Simulating {name}", done, total)
+
+                summaries.append(summarise(run(scenario, runs, seed, db, advance)))
+        for summary in summaries:
+            console.print(report.trajectory_table(summary, shown, runs))
+        if len(summaries) > 1:
+            console.print(report.comparison_table(summaries, shown))
+        if out is not None:
+            import pandas as pd
+
+            from .reports import write_table
+
+            rows = pd.concat(summaries, ignore_index=True)
+            console.print(f"Wrote {len(rows):,} rows to {write_table(rows, out, 'scenarios')}")
+
+
+@scenario_app.command("queue")
+def scenario_queue(
+    arrivals: float = typer.Option(..., help="Demand: patients added to the list per week."),
+    capacity: float = typer.Option(..., help="Treatments per week."),
+    deadline: float = typer.Option(..., help="Deadline in weeks (6 months = 26.09)."),
+    share: float = typer.Option(..., help="Required share treated within the deadline, "
+                                "e.g. 0.95."),
+    queue: float | None = typer.Option(None, help="Patients waiting now."),
+    mean_wait: float | None = typer.Option(None, help="Mean wait now in weeks (default: "
+                                           "estimated from --queue by Little's law)."),
+    weeks: float | None = typer.Option(None, help="Weeks to bring the queue to its target "
+                                       "(gives the relief capacity; needs --queue)."),
+    cv_arrivals: float = typer.Option(1.0, help="Coefficient of variation of the times "
+                                      "between arrivals (1 = Poisson)."),
+    cv_capacity: float = typer.Option(1.0, help="Coefficient of variation of the times "
+                                      "between treatments (1 = Poisson)."),
+) -> None:
+    """Queueing figures of a waiting list: load, target mean wait and queue size, the
+    capacity that keeps them, the relief capacity to reach them, and the pressure."""
+    from .forecasting import assess, report
+
+    with user_errors():
+        figures = assess(arrivals, capacity, deadline, share, queue, mean_wait, weeks,
+                         cv_arrivals, cv_capacity)
+        console.print(report.queue_figures_table(figures))
