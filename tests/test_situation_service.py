@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tilannekuva.errors import TilannekuvaError
+from tilannekuva.privacy.identity_codes import REDACTED
 from tilannekuva.situation import (
     Conflict,
     ForeignWard,
@@ -158,6 +159,26 @@ def test_a_ward_limited_actor_acts_only_for_the_ward_named_at_the_time_of_writin
                   wards={setup["w1"]})
     with pytest.raises(ForeignWard):
         sc.create_handoff("w1-nurse", setup["w2"], "Kotihoito 1", wards={setup["w1"]})
+
+
+def test_identity_codes_are_never_stored(sc, setup):
+    """A patient reference shaped like a personal identity code is refused (a redacted one
+    would name nobody); one typed into a note, reason or place is redacted."""
+    for call in (lambda: sc.create_request("ed", "surgery", "urgent", patient_ref="131052-308T"),
+                 lambda: sc.create_handoff("nurse", setup["w1"], "Kotihoito 1",
+                                           patient_ref="x 131052A308T"),
+                 lambda: sc.order_transport("ed", "urgent", "ED", "W1", patient_ref="131052-308T")):
+        with pytest.raises(Invalid, match="identity code"):
+            call()
+    r = sc.create_request("ed", "surgery", "urgent", patient_ref="P-77",
+                          note="asks for 131052-308T's daughter")
+    assert (r["patient_ref"], r["note"]) == ("P-77", f"asks for {REDACTED}'s daughter")
+    t = sc.order_transport("ed", "urgent", "ED, 131052-308T", "W1")
+    assert "131052-308T" not in t["origin"]
+    sc.offer("coord", r["id"], setup["w2"])
+    declined = sc.decline("w2", r["id"], "ask 131052-308T first")
+    assert "131052-308T" not in declined["reason"]
+    assert all("131052-308T" not in str(a) for a in sc.audit())
 
 
 def test_withdraw_returns_an_acceptance_to_open(sc, setup):

@@ -552,7 +552,7 @@ def serve(
                       "(API: /api/v1, OpenAPI: /api/v1/openapi.json). Ctrl+C stops.")
     # Open board streams end by themselves within minutes; Ctrl+C need not wait for them.
     uvicorn.run(application, host=host, port=port, log_level="warning",
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, access_log=False)
 
 
 @contextmanager

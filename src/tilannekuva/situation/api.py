@@ -13,17 +13,29 @@ nothing. See docs/situation.md, "The HTTP API" and "Roles".
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Header, HTTPException, Path, Request
+from fastapi import (
+    APIRouter,
+    Body,
+    Depends,
+    Header,
+    HTTPException,
+    Path,
+    Request,
+    Response,
+    Security,
+)
 from pydantic import BaseModel, Field
 
 from ..privacy.audit import record
 from ..web.accounts import User
-from ..web.api import Problem, SignedIn
+from ..web.api import BEARER, Problem
+from ..web.auth import api_user_async
 from ..web.roles import OWN_REQUESTS, OWN_WARDS, NotEntitled, situation_check, situation_reach
 from . import states
 from .base import Wards
@@ -137,8 +149,30 @@ class TransportIn(BaseModel):
 
 # -- the shared parts -----------------------------------------------------------------------------
 
+async def _signed_in(request: Request,
+                     bearer: Annotated[str | None, Security(BEARER)]) -> User:
+    """The signed-in user (401 without one), as the rest of the API's, but as an `async`
+    dependency: a recently checked token is answered on the event loop, saving every call a
+    hop to a worker thread (the endpoints themselves still run in one)."""
+    return await api_user_async(request)
+
+
+SignedIn = Annotated[User, Depends(_signed_in)]
+
+
 def _centre(request: Request) -> SituationCentre:
     return request.app.state.situation
+
+
+def _answer(data: Any, status: int = 200) -> Response:
+    """`data` (JSON-ready: `jsonable`) as the answer, serialised once by the standard library
+    as FastAPI's JSONResponse would. Returned as a Response, FastAPI sends it as it is: left to
+    FastAPI, the dict would first be validated against the declared model (a dict of anything)
+    and serialised through pydantic, which cost more than the whole transaction of a call. The
+    routes declare their model (`response_model`) for the OpenAPI document all the same."""
+    return Response(json.dumps(data, ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":")).encode(), status,
+                    media_type="application/json")
 
 
 def _run(call: Callable[[], T]) -> T:
@@ -168,10 +202,7 @@ def _refuse(request: Request, user: User, action: str, about: dict | None, chann
 
 def own_wards(centre: SituationCentre, units: Collection[str]) -> frozenset[int]:
     """The ids of the wards named by a user's units (ward ids or codes)."""
-    ids = [int(u) for u in units if u.isdigit()]
-    return read(centre.engine, lambda con: frozenset(con.execute(
-        sa.select(wards.c.id).where(sa.or_(wards.c.code.in_(list(units)), wards.c.id.in_(ids)))
-    ).scalars()))
+    return centre.ward_ids(units)
 
 
 def act(request: Request, user: User, action: str, call: Callable[[Wards], T], *,
@@ -187,9 +218,7 @@ def act(request: Request, user: User, action: str, call: Callable[[Wards], T], *
     try:
         reach = situation_reach(user.role, action)
         if reach == OWN_REQUESTS and request_id is not None:
-            _run(lambda: centre.get("request", request_id))
-            owner = next((e["actor"] for e in centre.history("request", request_id)
-                          if e["action"] == "create"), None)
+            owner = _run(lambda: centre.creator(request_id))
             situation_check(user.role, action, user.units, user.user_name, owner=owner)
         allowed = own_wards(centre, user.units) if reach == OWN_WARDS else None
     except NotEntitled as refusal:
@@ -207,8 +236,8 @@ def act(request: Request, user: User, action: str, call: Callable[[Wards], T], *
 
 # -- reading --------------------------------------------------------------------------------------
 
-@router.get("/wards", responses=READ)
-def list_wards(request: Request, user: SignedIn) -> list[Entity]:
+@router.get("/wards", responses=READ, response_model=list[Entity])
+def list_wards(request: Request, user: SignedIn) -> Response:
     """Every ward with its beds, the number of beds in each state, the load (occupied and
     reserved beds, percent of the ward's beds) and the isolation patients (occupied isolation
     rooms)."""
@@ -229,11 +258,11 @@ def list_wards(request: Request, user: SignedIn) -> list[Entity]:
                                                   and b["is_isolation"] for b in own)})
         return jsonable(out)
 
-    return read(_centre(request).engine, work)
+    return _answer(read(_centre(request).engine, work))
 
 
-@router.get("/requests", responses=READ)
-def open_requests(request: Request, user: SignedIn) -> list[Entity]:
+@router.get("/requests", responses=READ, response_model=list[Entity])
+def open_requests(request: Request, user: SignedIn) -> Response:
     """The routing requests not yet ended (open, offered, accepted, placed), the longest
     waiting first, with `waited_minutes` since creation and `in_state_minutes` in the current
     state."""
@@ -252,89 +281,92 @@ def open_requests(request: Request, user: SignedIn) -> list[Entity]:
                               (now - r["state_since"]).total_seconds() / 60, 1)}
                          for r in rows])
 
-    return read(_centre(request).engine, work)
+    return _answer(read(_centre(request).engine, work))
 
 
-@router.get("/{entity}/{entity_id}", responses=READ)
-def get_entity(request: Request, user: SignedIn, entity: EntityName, entity_id: Id) -> Entity:
+@router.get("/{entity}/{entity_id}", responses=READ, response_model=Entity)
+def get_entity(request: Request, user: SignedIn, entity: EntityName, entity_id: Id) -> Response:
     """One ward, bed, routing request (with its bed), hand-off or transport."""
     act(request, user, "read", lambda wards: None)
-    return _run(lambda: _centre(request).get(SINGULAR[entity], entity_id))
+    return _answer(_run(lambda: _centre(request).get(SINGULAR[entity], entity_id)))
 
 
-@router.get("/{entity}/{entity_id}/audit", responses=READ)
+@router.get("/{entity}/{entity_id}/audit", responses=READ, response_model=list[Entity])
 def entity_audit(request: Request, user: SignedIn, entity: EntityName,
-                 entity_id: Id) -> list[Entity]:
+                 entity_id: Id) -> Response:
     """The audit rows of one entity, oldest first: when, who (`actor`), action, before, after
     and the idempotency key."""
     act(request, user, "read", lambda wards: None)
     _run(lambda: _centre(request).get(SINGULAR[entity], entity_id))
-    return _centre(request).audit(SINGULAR[entity], entity_id)
+    return _answer(_centre(request).audit(SINGULAR[entity], entity_id))
 
 
 # -- wards and beds -------------------------------------------------------------------------------
 
-@router.post("/wards", status_code=201, responses=WRITE)
-def create_ward(request: Request, user: SignedIn, body: WardIn, key: Key = None) -> Entity:
+@router.post("/wards", status_code=201, responses=WRITE, response_model=Entity)
+def create_ward(request: Request, user: SignedIn, body: WardIn, key: Key = None) -> Response:
     """A new ward (situation-centre coordinators)."""
-    return act(request, user, "create_ward", lambda wards: _centre(request).create_ward(
+    return _answer(act(request, user, "create_ward", lambda wards: _centre(request).create_ward(
         user.user_name, body.code, body.name, body.specialty, body.capacity,
-        body.isolation_rooms, key=key))
+        body.isolation_rooms, key=key)), 201)
 
 
-@router.post("/wards/{ward_id}/beds", status_code=201, responses=WRITE)
+@router.post("/wards/{ward_id}/beds", status_code=201, responses=WRITE,
+             response_model=Entity)
 def create_bed(request: Request, user: SignedIn, ward_id: Id, body: BedIn,
-               key: Key = None) -> Entity:
+               key: Key = None) -> Response:
     """A new bed on the ward (situation-centre coordinators), within its capacity."""
-    return act(request, user, "create_bed", lambda wards: _centre(request).create_bed(
+    return _answer(act(request, user, "create_bed", lambda wards: _centre(request).create_bed(
         user.user_name, ward_id, body.label, body.is_isolation, key=key),
-        about={"ward_id": ward_id})
+        about={"ward_id": ward_id}), 201)
 
 
-@router.post("/beds/{bed_id}/{action}", responses=WRITE)
+@router.post("/beds/{bed_id}/{action}", responses=WRITE, response_model=Entity)
 def bed_action(request: Request, user: SignedIn, bed_id: Id,
                action: Literal["reserve", "release", "block", "unblock", "vacate", "cleaned"],
-               body: Annotated[BedActionIn | None, Body()] = None, key: Key = None) -> Entity:
+               body: Annotated[BedActionIn | None, Body()] = None, key: Key = None) -> Response:
     """Change a bed's state (ward nurses of its ward, coordinators); block needs a reason."""
     body = body or BedActionIn()
-    return act(request, user, "bed_action", lambda wards: _centre(request).bed_action(
+    return _answer(act(request, user, "bed_action", lambda wards: _centre(request).bed_action(
         user.user_name, bed_id, action, body.reason, body.request_id, key=key, wards=wards),
-        about={"bed_id": bed_id, "bed_action": action})
+        about={"bed_id": bed_id, "bed_action": action}))
 
 
 # -- routing requests -----------------------------------------------------------------------------
 
-@router.post("/requests", status_code=201, responses=WRITE)
-def create_request(request: Request, user: SignedIn, body: RequestIn, key: Key = None) -> Entity:
+@router.post("/requests", status_code=201, responses=WRITE, response_model=Entity)
+def create_request(request: Request, user: SignedIn, body: RequestIn,
+                   key: Key = None) -> Response:
     """A routing request from the ED (ED nurses, coordinators)."""
-    return act(request, user, "create_request", lambda wards: _centre(request).create_request(
+    centre = _centre(request)
+    return _answer(act(request, user, "create_request", lambda wards: centre.create_request(
         user.user_name, body.specialty, body.urgency, body.needs_isolation, body.patient_ref,
-        body.note, key=key))
+        body.note, key=key)), 201)
 
 
-@router.post("/requests/{request_id}/offer", responses=WRITE)
+@router.post("/requests/{request_id}/offer", responses=WRITE, response_model=Entity)
 def offer(request: Request, user: SignedIn, request_id: Id, body: OfferIn,
-          key: Key = None) -> Entity:
+          key: Key = None) -> Response:
     """Offer an open request to a ward (coordinators)."""
-    return act(request, user, "offer", lambda wards: _centre(request).offer(
-        user.user_name, request_id, body.ward_id, key=key), about={"request_id": request_id})
+    return _answer(act(request, user, "offer", lambda wards: _centre(request).offer(
+        user.user_name, request_id, body.ward_id, key=key), about={"request_id": request_id}))
 
 
-@router.post("/requests/{request_id}/place", responses=WRITE)
+@router.post("/requests/{request_id}/place", responses=WRITE, response_model=Entity)
 def place(request: Request, user: SignedIn, request_id: Id, body: PlaceIn,
-          key: Key = None) -> Entity:
+          key: Key = None) -> Response:
     """Place an accepted request in a bed of its ward (ward nurses of that ward,
     coordinators)."""
-    return act(request, user, "place", lambda wards: _centre(request).place(
+    return _answer(act(request, user, "place", lambda wards: _centre(request).place(
         user.user_name, request_id, body.bed_id, key=key, wards=wards),
-        about={"request_id": request_id, "bed_id": body.bed_id})
+        about={"request_id": request_id, "bed_id": body.bed_id}))
 
 
-@router.post("/requests/{request_id}/{action}", responses=WRITE)
+@router.post("/requests/{request_id}/{action}", responses=WRITE, response_model=Entity)
 def request_action(request: Request, user: SignedIn, request_id: Id,
                    action: Literal["accept", "decline", "withdraw", "depart", "cancel",
                                    "interrupt"],
-                   body: Annotated[ReasonIn | None, Body()] = None, key: Key = None) -> Entity:
+                   body: Annotated[ReasonIn | None, Body()] = None, key: Key = None) -> Response:
     """accept or decline (with a reason) an offer (ward nurses of the offered ward); withdraw
     (coordinators); depart (ED nurses, ward nurses of the ward, coordinators); cancel (the ED
     nurse who created it, coordinators) and interrupt (coordinators), both with a reason."""
@@ -346,53 +378,57 @@ def request_action(request: Request, user: SignedIn, request_id: Id,
             return method(user.user_name, request_id, key=key, wards=wards)
         return method(user.user_name, request_id, reason, key=key, wards=wards)
 
-    return act(request, user, action, call, request_id=request_id,
-               about={"request_id": request_id})
+    return _answer(act(request, user, action, call, request_id=request_id,
+                       about={"request_id": request_id}))
 
 
 # -- hand-offs and transports ---------------------------------------------------------------------
 
-@router.post("/handoffs", status_code=201, responses=WRITE)
-def create_handoff(request: Request, user: SignedIn, body: HandoffIn, key: Key = None) -> Entity:
+@router.post("/handoffs", status_code=201, responses=WRITE, response_model=Entity)
+def create_handoff(request: Request, user: SignedIn, body: HandoffIn,
+                   key: Key = None) -> Response:
     """A discharged patient handed to a home-care team (ward nurses of the ward,
     coordinators)."""
     if body.planned_discharge_at is not None and body.planned_discharge_at.tzinfo is None:
         raise HTTPException(422, "planned_discharge_at needs a time zone (e.g. +02:00 or Z)")
-    return act(request, user, "create_handoff", lambda wards: _centre(request).create_handoff(
+    centre = _centre(request)
+    return _answer(act(request, user, "create_handoff", lambda wards: centre.create_handoff(
         user.user_name, body.ward_id, body.home_care_team, body.patient_ref, body.request_id,
         body.planned_discharge_at, body.note, key=key, wards=wards),
-        about={"ward_id": body.ward_id})
+        about={"ward_id": body.ward_id}), 201)
 
 
-@router.post("/handoffs/{handoff_id}/{action}", responses=WRITE)
+@router.post("/handoffs/{handoff_id}/{action}", responses=WRITE, response_model=Entity)
 def handoff_action(request: Request, user: SignedIn, handoff_id: Id,
                    action: Literal["acknowledge", "complete", "cancel"],
-                   body: Annotated[ReasonIn | None, Body()] = None, key: Key = None) -> Entity:
+                   body: Annotated[ReasonIn | None, Body()] = None, key: Key = None) -> Response:
     """acknowledge or complete (home-care coordinators, coordinators); cancel with a reason
     (also ward nurses of the hand-off's ward)."""
-    return act(request, user, f"handoff_{action}", lambda wards: _centre(request).handoff_action(
+    centre = _centre(request)
+    return _answer(act(request, user, f"handoff_{action}", lambda wards: centre.handoff_action(
         user.user_name, handoff_id, action, (body or ReasonIn()).reason, key=key, wards=wards),
-        about={"handoff_id": handoff_id})
+        about={"handoff_id": handoff_id}))
 
 
-@router.post("/transports", status_code=201, responses=WRITE)
+@router.post("/transports", status_code=201, responses=WRITE, response_model=Entity)
 def order_transport(request: Request, user: SignedIn, body: TransportIn,
-                    key: Key = None) -> Entity:
+                    key: Key = None) -> Response:
     """An ambulance transport order (ED and ward nurses, transport coordinators,
     coordinators)."""
-    return act(request, user, "order_transport", lambda wards: _centre(request).order_transport(
+    centre = _centre(request)
+    return _answer(act(request, user, "order_transport", lambda wards: centre.order_transport(
         user.user_name, body.urgency_class, body.origin, body.destination, body.safety_needs,
-        body.patient_ref, body.request_id, body.handoff_id, body.note, key=key))
+        body.patient_ref, body.request_id, body.handoff_id, body.note, key=key)), 201)
 
 
-@router.post("/transports/{transport_id}/{action}", responses=WRITE)
+@router.post("/transports/{transport_id}/{action}", responses=WRITE, response_model=Entity)
 def transport_action(request: Request, user: SignedIn, transport_id: Id,
                      action: Literal["accept", "depart", "pick_up", "deliver", "cancel"],
                      body: Annotated[ReasonIn | None, Body()] = None,
-                     key: Key = None) -> Entity:
+                     key: Key = None) -> Response:
     """A transport's next phase, or cancel with a reason (transport coordinators,
     coordinators)."""
-    return act(request, user, f"transport_{action}", lambda wards: _centre(
+    return _answer(act(request, user, f"transport_{action}", lambda wards: _centre(
         request).transport_action(user.user_name, transport_id, action,
                                   (body or ReasonIn()).reason, key=key),
-        about={"transport_id": transport_id})
+        about={"transport_id": transport_id}))

@@ -3,15 +3,18 @@ key, audit, history via `txn.Tx`), input checks, and the readers."""
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from tilannekuva.privacy.identity_codes import EMBEDDED_PATTERN, redact_identity_codes
 from tilannekuva.situation import states
 from tilannekuva.situation.database import read, run_transaction
-from tilannekuva.situation.errors import ForeignWard, Invalid
+from tilannekuva.situation.errors import ForeignWard, Invalid, NotFound
 from tilannekuva.situation.tables import (
     ENTITY_TABLES,
     audit_log,
@@ -26,24 +29,47 @@ from tilannekuva.situation.txn import (
     forget_expired_keys,
     jsonable,
     payload_hash,
-    store_result,
 )
 
 Result = dict[str, Any]
+#: How long `ServiceBase.ward_ids` remembers an answer (see there).
+WARD_NAMES_SECONDS = 60.0
 #: The ward ids an actor may act for (a ward nurse's own wards); None: every ward.
 Wards = Collection[int] | None
 
 
+_IDENTITY_CODE = re.compile(EMBEDDED_PATTERN)
+
+
+def free_text(value: str | None) -> str | None:
+    """Stripped text, None when empty, with anything shaped like a personal identity code
+    redacted: notes, reasons and places are typed in a hurry, and an identity code must never
+    be stored (DESIGN.md, privacy)."""
+    value = str(value).strip() if value is not None else ""
+    return redact_identity_codes(value) if value else None
+
+
 def text_required(value: str | None, what: str) -> str:
-    if value is None or not str(value).strip():
+    text = free_text(value)
+    if text is None:
         raise Invalid(f"{what} is required")
-    return str(value).strip()
+    return text
+
+
+def pseudonym(value: str | None) -> str | None:
+    """A patient reference: the county's pseudonym, never an identity code, which is refused
+    rather than redacted (a redacted reference would name nobody)."""
+    value = str(value).strip() if value is not None else ""
+    if _IDENTITY_CODE.search(value):
+        raise Invalid("the patient reference looks like a personal identity code; give the "
+                      "patient's pseudonym, never the identity code")
+    return value or None
 
 
 def reason_for(machine: states.Machine, action: str, reason: str | None) -> str | None:
     if action in machine.needs_reason:
         return text_required(reason, f"a reason to {action} the {machine.entity}")
-    return reason.strip() if reason and reason.strip() else None
+    return free_text(reason)
 
 
 def check_ward(tx: Tx, allowed: Wards, ward_id: int | None) -> None:
@@ -63,6 +89,8 @@ class ServiceBase:
     def __init__(self, engine: sa.Engine, clock: Callable[[], datetime] = utcnow):
         self.engine = engine
         self.clock = clock
+        #: `ward_ids`' answers: units → (ward ids, valid until time.monotonic()).
+        self._ward_names: dict[tuple[str, ...], tuple[frozenset[int], float]] = {}
 
     # -- the transaction wrapper -------------------------------------------------------------
 
@@ -77,9 +105,9 @@ class ServiceBase:
                 stored = claim_key(con, actor, key, operation, digest, now)
                 if stored is not None:
                     return stored
-            result = jsonable(work(Tx(con, actor, now, key)))
-            if key is not None:
-                store_result(con, actor, key, result)
+            tx = Tx(con, actor, now, key)
+            result = jsonable(work(tx))
+            tx.finish(result)
             return result
 
         return run_transaction(self.engine, body)
@@ -95,14 +123,48 @@ class ServiceBase:
 
     def get(self, entity: str, entity_id: int) -> Result:
         """The current row of a ward, bed, request (with its bed_id), handoff or transport."""
-        def work(con: sa.Connection) -> Result:
-            name = "routing request" if entity == "request" else entity
-            row = Tx(con, "", utcnow()).get(ENTITY_TABLES[entity], name, entity_id, lock=False)
-            if entity == "request":
-                row["bed_id"] = self._bed_id(con, entity_id)
-            return jsonable(row)
+        table = ENTITY_TABLES[entity]
+        query = sa.select(table).where(table.c.id == entity_id)
+        if entity == "request":
+            query = query.add_columns(placements.c.bed_id).outerjoin(
+                placements, placements.c.request_id == table.c.id)
+        name = "routing request" if entity == "request" else entity
+        return read(self.engine, lambda con: jsonable(
+            Tx(con, "", utcnow()).one(query, name, entity_id)))
 
-        return read(self.engine, work)
+    def creator(self, request_id: int) -> str:
+        """Who created routing request `request_id` (its `create` event's actor), or
+        `NotFound`: the owner in "cancel own requests"."""
+        actor = read(self.engine, lambda con: con.execute(
+            sa.select(situation_events.c.actor).where(
+                situation_events.c.entity == "request",
+                situation_events.c.entity_id == request_id,
+                situation_events.c.action == "create")).scalar())
+        if actor is None:
+            raise NotFound("routing request", request_id)
+        return actor
+
+    def ward_ids(self, units: Collection[str]) -> frozenset[int]:
+        """The ids of the wards named by a user's units (ward ids or codes): a ward nurse's own
+        wards. A ward's id and code never change and wards are never deleted, so an answer in
+        which every unit named a ward stays true and is remembered (per set of units); only
+        a ward created later that a unit also names (a code equal to another ward's id) could
+        add to it, so the memory is forgotten when this process creates a ward and after
+        `WARD_NAMES_SECONDS`. An answer missing a unit is never remembered: its ward may be
+        created any moment."""
+        units = tuple(sorted(set(units)))
+        known = self._ward_names.get(units)
+        if known is not None and known[1] > time.monotonic():
+            return known[0]
+        ids = [int(u) for u in units if u.isdigit()]
+        found = read(self.engine, lambda con: con.execute(
+            sa.select(wards.c.id, wards.c.code).where(
+                sa.or_(wards.c.code.in_(units), wards.c.id.in_(ids)))).all())
+        answer = frozenset(r.id for r in found)
+        named = {r.code for r in found} | {str(r.id) for r in found}
+        if named.issuperset(units):
+            self._ward_names[units] = (answer, time.monotonic() + WARD_NAMES_SECONDS)
+        return answer
 
     def history(self, entity: str, entity_id: int) -> list[Result]:
         """The entity's events (state changes with times), oldest first."""
@@ -122,8 +184,3 @@ class ServiceBase:
     def _rows(self, query) -> list[Result]:
         return read(self.engine, lambda con: [
             jsonable(dict(r)) for r in con.execute(query).mappings()])
-
-    @staticmethod
-    def _bed_id(con: sa.Connection, request_id: int) -> int | None:
-        return con.execute(sa.select(placements.c.bed_id).where(
-            placements.c.request_id == request_id)).scalar()

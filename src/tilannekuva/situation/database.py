@@ -45,6 +45,11 @@ def create_engine(url: str | sa.URL | None = None, **kwargs) -> sa.Engine:
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Room for the web server's worker threads (40, anyio's default), each holding at most one
+    # connection at a time: connections beyond pool_size are closed when returned, and
+    # opening a PostgreSQL connection (a new server process) costs more than a dozen calls.
+    kwargs.setdefault("pool_size", 40)
+    kwargs.setdefault("max_overflow", 10)
     return sa.create_engine(url, **kwargs)
 
 
@@ -95,8 +100,16 @@ def run_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> T:
 
 
 def read(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> T:
-    """Run read-only `work(connection)` in a transaction that takes no write lock."""
+    """Run read-only `work(connection)` without taking a write lock. On SQLite in a deferred
+    transaction (one snapshot for all its statements). On PostgreSQL each statement runs on
+    its own (autocommit): at READ COMMITTED every statement sees its own snapshot inside a
+    transaction too, so a BEGIN and a COMMIT would add two round trips and change nothing
+    (a reader that needs one snapshot for several statements opens its own REPEATABLE READ
+    transaction, as the board does)."""
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            return work(connection)
         connection.execution_options(situation_readonly=True)
         with connection.begin():
             return work(connection)

@@ -14,6 +14,8 @@ from tilannekuva.situation.base import (
     ServiceBase,
     Wards,
     check_ward,
+    free_text,
+    pseudonym,
     reason_for,
     text_required,
 )
@@ -34,6 +36,7 @@ class LogisticsMixin(ServiceBase):
                        request_id=request_id, planned_discharge_at=planned_discharge_at,
                        note=note)
         team = text_required(home_care_team, "the home-care team")
+        ref = pseudonym(patient_ref)
 
         def work(tx: Tx) -> Result:
             tx.get(ward_table, "ward", ward_id, lock=False)
@@ -41,8 +44,9 @@ class LogisticsMixin(ServiceBase):
             if request_id is not None:
                 tx.get(routing_requests, "routing request", request_id, lock=False)
             return tx.insert(handoffs, "handoff", "create", dict(
-                ward_id=ward_id, home_care_team=team, patient_ref=patient_ref,
-                request_id=request_id, planned_discharge_at=planned_discharge_at, note=note,
+                ward_id=ward_id, home_care_team=team, patient_ref=ref,
+                request_id=request_id, planned_discharge_at=planned_discharge_at,
+                note=free_text(note),
                 state=states.HANDOFF.initial), event=dict(ward_id=ward_id))
 
         return self._call("create_handoff", actor, key, payload, work)
@@ -70,6 +74,7 @@ class LogisticsMixin(ServiceBase):
                           f"(known: {', '.join(states.SAFETY_NEEDS)})")
         origin = text_required(origin, "the origin")
         destination = text_required(destination, "the destination")
+        ref = pseudonym(patient_ref)
 
         def work(tx: Tx) -> Result:
             if request_id is not None:
@@ -78,8 +83,9 @@ class LogisticsMixin(ServiceBase):
                 tx.get(handoffs, "handoff", handoff_id, lock=False)
             return tx.insert(transports, "transport", "create", dict(
                 urgency_class=urgency_class, origin=origin, destination=destination,
-                safety_needs=needs, patient_ref=patient_ref, request_id=request_id,
-                handoff_id=handoff_id, note=note, state=states.TRANSPORT.initial), event={})
+                safety_needs=needs, patient_ref=ref, request_id=request_id,
+                handoff_id=handoff_id, note=free_text(note), state=states.TRANSPORT.initial),
+                event={})
 
         return self._call("order_transport", actor, key, payload, work)
 

@@ -9,10 +9,25 @@ import sqlalchemy as sa
 
 from tilannekuva.schema.codelists import codes
 from tilannekuva.situation import states
-from tilannekuva.situation.base import Result, ServiceBase, Wards, check_ward, reason_for
-from tilannekuva.situation.errors import Conflict, IllegalTransition, Invalid
+from tilannekuva.situation.base import (
+    Result,
+    ServiceBase,
+    Wards,
+    check_ward,
+    free_text,
+    pseudonym,
+    reason_for,
+)
+from tilannekuva.situation.errors import Conflict, IllegalTransition, Invalid, NotFound
 from tilannekuva.situation.tables import beds, placements, routing_requests, wards
 from tilannekuva.situation.txn import Tx
+
+#: A routing request, locked, with the bed of its placement if any: one statement.
+_REQUEST_AND_BED = (
+    sa.select(routing_requests, placements.c.bed_id.label("placed_in"))
+    .outerjoin(placements, placements.c.request_id == routing_requests.c.id)
+    .where(routing_requests.c.id == sa.bindparam("id"))
+    .with_for_update(of=routing_requests))
 
 
 class RoutingMixin(ServiceBase):
@@ -27,11 +42,12 @@ class RoutingMixin(ServiceBase):
             raise Invalid(f"unknown specialty {specialty!r} (codes/specialty.csv)")
         if urgency not in states.URGENCIES:
             raise Invalid(f"urgency must be one of {', '.join(states.URGENCIES)}")
+        ref = pseudonym(patient_ref)
 
         def work(tx: Tx) -> Result:
             row = tx.insert(routing_requests, "request", "create", dict(
                 specialty=specialty, urgency=urgency, needs_isolation=bool(needs_isolation),
-                patient_ref=patient_ref, note=note, state=states.REQUEST.initial), event={})
+                patient_ref=ref, note=free_text(note), state=states.REQUEST.initial), event={})
             return {**row, "bed_id": None}
 
         return self._call("create_request", actor, key, payload, work)
@@ -90,7 +106,13 @@ class RoutingMixin(ServiceBase):
                 raise Conflict(f"routing request {request_id} is already placed in bed "
                                f"{self._bed_label(tx.con, request_id)}")
             nxt = states.REQUEST.next_state(request["state"], "place", request_id)
-            bed = tx.get(beds, "bed", bed_id)
+            # The bed and any others held for the request, locked in one statement (in id
+            # order, so two placements never wait for each other's beds crosswise).
+            locked = {b["id"]: b for b in self._lock_beds(
+                tx, (beds.c.id == bed_id) | (beds.c.reserved_for_request_id == request_id))}
+            if bed_id not in locked:
+                raise NotFound("bed", bed_id)
+            bed = locked.pop(bed_id)
             label = f"bed {bed['label']} (id {bed_id})"
             if bed["ward_id"] != request["ward_id"]:
                 raise IllegalTransition("routing request", request_id, request["state"], "place",
@@ -116,7 +138,7 @@ class RoutingMixin(ServiceBase):
             except sa.exc.IntegrityError as error:
                 raise Conflict(f"{label} or routing request {request_id} was taken by another "
                                "placement meanwhile") from error
-            self._release_reservations(tx, request_id)
+            self._release_reservations(tx, request_id, locked.values())
             row = tx.update(routing_requests, "request", request, "place", {"state": nxt},
                             event=dict(ward_id=bed["ward_id"], bed_id=bed_id))
             return {**row, "bed_id": bed_id}
@@ -124,26 +146,34 @@ class RoutingMixin(ServiceBase):
         return self._call("place", actor, key, payload, work)
 
     def _undo_placement(self, tx: Tx, request: dict) -> dict:
+        """Free the bed of a placed request (and any held for it) when it is cancelled or
+        interrupted; the beds are locked in one statement, in id order."""
+        held = self._lock_beds(tx, (beds.c.occupant_request_id == request["id"])
+                               | (beds.c.reserved_for_request_id == request["id"]))
         if request["state"] == "placed":
-            bed = tx.con.execute(sa.select(beds).where(
-                beds.c.occupant_request_id == request["id"]).with_for_update()
-            ).mappings().one()
-            tx.update(beds, "bed", dict(bed), "undo_placement", dict(
+            bed = next(b for b in held if b["occupant_request_id"] == request["id"])
+            tx.update(beds, "bed", bed, "undo_placement", dict(
                 state=states.BED.next_state(bed["state"], "undo_placement", bed["id"]),
                 occupant_request_id=None), event=dict(ward_id=bed["ward_id"], bed_id=bed["id"]))
             tx.con.execute(placements.update().where(placements.c.request_id == request["id"])
                            .values(released_at=tx.now))
-        self._release_reservations(tx, request["id"])
+        self._release_reservations(tx, request["id"], held)
         return {}
 
     @staticmethod
-    def _release_reservations(tx: Tx, request_id: int) -> None:
-        """Free the beds held for a request that was placed elsewhere or ended."""
-        held = tx.con.execute(sa.select(beds).where(
-            beds.c.reserved_for_request_id == request_id).order_by(beds.c.id).with_for_update()
-        ).mappings().all()
-        for bed in held:
-            tx.update(beds, "bed", dict(bed), "release", dict(
+    def _lock_beds(tx: Tx, which) -> list[dict]:
+        """The beds `which` selects, locked FOR UPDATE on PostgreSQL, in id order."""
+        return [dict(b) for b in tx.con.execute(
+            sa.select(beds).where(which).order_by(beds.c.id).with_for_update()).mappings()]
+
+    @staticmethod
+    def _release_reservations(tx: Tx, request_id: int, locked) -> None:
+        """Free the beds held for a request that was placed elsewhere or ended, among the
+        `locked` beds."""
+        for bed in locked:
+            if bed["reserved_for_request_id"] != request_id:
+                continue
+            tx.update(beds, "bed", bed, "release", dict(
                 state=states.BED.next_state(bed["state"], "release", bed["id"]),
                 reserved_for_request_id=None), event=dict(
                 ward_id=bed["ward_id"], bed_id=bed["id"],
@@ -157,13 +187,13 @@ class RoutingMixin(ServiceBase):
         reason = reason_for(states.REQUEST, action, reason)
 
         def work(tx: Tx) -> Result:
-            request = tx.get(routing_requests, "routing request", request_id)
+            request = tx.one(_REQUEST_AND_BED, "routing request", request_id, {"id": request_id})
+            bed_id = request.pop("placed_in")
             check_ward(tx, wards, request["ward_id"])
             nxt = states.REQUEST.next_state(request["state"], action, request_id)
             values = {"state": nxt, **(changes(tx, request) if changes else {})}
             if reason is not None:
                 values["reason"] = reason
-            bed_id = self._bed_id(tx.con, request_id)
             row = tx.update(routing_requests, "request", request, action, values, event=dict(
                 ward_id=event_ward or request["ward_id"], bed_id=bed_id, reason=reason))
             return {**row, "bed_id": bed_id}

@@ -49,7 +49,9 @@ class SituationCentre(RoutingMixin, LogisticsMixin):
                 code=code, name=name, specialty=specialty, capacity=capacity,
                 isolation_rooms=isolation_rooms))
 
-        return self._call("create_ward", actor, key, payload, work)
+        ward = self._call("create_ward", actor, key, payload, work)
+        self._ward_names.clear()  # a new ward may be named by a unit already resolved
+        return ward
 
     def create_bed(self, actor: str, ward_id: int, label: str, is_isolation: bool = False,
                    key: str | None = None) -> Result:
@@ -85,18 +87,24 @@ class SituationCentre(RoutingMixin, LogisticsMixin):
         reason = None if action in machine.internal else reason_for(machine, action, reason)
 
         def work(tx: Tx) -> Result:
-            bed = tx.get(beds, "bed", bed_id, lock=False)
+            request = None
+            if action == "vacate":
+                # Lock order everywhere: request, then bed. The patient's request is found
+                # through the bed and locked in one statement; the bed is then locked and must
+                # still hold that patient.
+                request = tx.con.execute(
+                    sa.select(routing_requests).join(
+                        beds, beds.c.occupant_request_id == routing_requests.c.id)
+                    .where(beds.c.id == bed_id).with_for_update(of=routing_requests)
+                ).mappings().one_or_none()
+            bed = tx.get(beds, "bed", bed_id)
             check_ward(tx, wards, bed["ward_id"])  # a bed never changes ward
             if action in machine.internal:
                 raise IllegalTransition("bed", bed_id, bed["state"], action,
                                         "a bed is occupied or freed from a patient only through "
                                         "the routing request (place, cancel, interrupt)")
-            request = None
-            if action == "vacate" and bed["occupant_request_id"] is not None:
-                # Lock order everywhere: request, then bed.
-                request = tx.get(routing_requests, "routing request", bed["occupant_request_id"])
-            bed = tx.get(beds, "bed", bed_id)
-            if request is not None and bed["occupant_request_id"] != request["id"]:
+            patient = None if request is None else request["id"]
+            if action == "vacate" and bed["occupant_request_id"] != patient:
                 raise Conflict(f"bed {bed['label']} changed meanwhile; reload and try again")
             changes: dict[str, Any] = {"state": machine.next_state(bed["state"], action, bed_id)}
             if action == "reserve":

@@ -8,6 +8,9 @@ the audit log (tables `web_users` and `web_sessions`).
   client (a bearer token). Only its SHA-256 is stored, so a copy of the database cannot be used
   to sign in. A session expires `session_hours` after sign-in (8 by default, a working day);
   signing out deletes it.
+- The server remembers the user of a token it has just checked for a few seconds (`Sessions`),
+  so that a busy API client does not cost two database reads per call; the memory keeps expiry,
+  sign-out and removal exact (see there).
 
 What each role may see is decided in `roles`; this module only knows who someone is.
 """
@@ -16,6 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -92,6 +99,7 @@ def remove_user(con: duckdb.DuckDBPyConnection, user_name: str) -> None:
         raise AccountError(f"No user {user_name!r}.")
     con.execute("DELETE FROM web_sessions WHERE user_name = ?", [user_name])
     con.execute("DELETE FROM web_users WHERE user_name = ?", [user_name])
+    _forget(user_name=user_name)
 
 
 def users(con: duckdb.DuckDBPyConnection) -> list[User]:
@@ -133,13 +141,21 @@ def open_session(con: duckdb.DuckDBPyConnection, user: User, hours: float) -> tu
     return token, expires
 
 
+def _session(con: duckdb.DuckDBPyConnection, digest: str) -> tuple[User, datetime] | None:
+    """The user and expiry of the live session whose token has SHA-256 `digest`."""
+    rows = con.execute("SELECT u.display_name, u.role, u.units, s.user_name, s.expires_at "
+                       "FROM web_sessions s JOIN web_users u USING (user_name) "
+                       "WHERE s.token_sha256 = ? AND s.expires_at > ?",
+                       [digest, datetime.now(UTC)]).fetchall()
+    if not rows:
+        return None
+    display, role, units, user_name, expires = rows[0]
+    return User(user_name, display, ROLES[role], tuple(units)), expires
+
+
 def session_user(con: duckdb.DuckDBPyConnection, token: str | None) -> User | None:
     """The user of a live session, or None for no token, an unknown or an expired one."""
-    if not token:
-        return None
-    rows = con.execute("SELECT user_name FROM web_sessions WHERE token_sha256 = ? AND "
-                       "expires_at > ?", [_digest(token), datetime.now(UTC)]).fetchall()
-    found = _user(con, rows[0][0]) if rows else None
+    found = _session(con, _digest(token)) if token else None
     return found[0] if found else None
 
 
@@ -147,3 +163,72 @@ def close_session(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
     """Signs out: the session is deleted, together with any expired ones."""
     con.execute("DELETE FROM web_sessions WHERE token_sha256 = ? OR expires_at <= ?",
                 [_digest(token or ""), datetime.now(UTC)])
+    _forget(digest=_digest(token or ""))
+
+
+#: How long `Sessions` remembers the user of a checked token. Short, so that even a change
+#: made around this module (none is: the server holds the county database file, so another
+#: process cannot open it to sign anyone out) would hold for seconds only.
+SESSION_MEMORY_SECONDS = 10.0
+#: Every live `Sessions`, so that signing out and removing a user forget at once in all.
+_MEMORIES: weakref.WeakSet[Sessions] = weakref.WeakSet()
+
+
+class Sessions:
+    """The users of recently checked session tokens, remembered by the server (one per app)
+    for `SESSION_MEMORY_SECONDS`, keyed by the token's SHA-256 as in web_sessions. A
+    remembered session still ends exactly: its expiry is checked on every use, and
+    `close_session` and `remove_user` forget it in every memory at once. A lookup that was
+    reading the database while a session was closed does not store its (then stale) answer:
+    forgetting moves a generation counter that the lookup checks before storing. Unknown and
+    expired tokens are never remembered."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, tuple[User, float, float]] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        _MEMORIES.add(self)
+
+    def remembered(self, token: str | None) -> User | None:
+        """The token's user if remembered and the session has not expired; else None (then
+        ask `user`, which reads the database)."""
+        hit = self._users.get(_digest(token)) if token else None
+        if hit is None or hit[1] <= time.time() or hit[2] <= time.monotonic():
+            return None
+        return hit[0]
+
+    def user(self, connect: Callable[[], duckdb.DuckDBPyConnection],
+             token: str | None) -> User | None:
+        """The user of a live session (as `session_user`), from memory or from a connection
+        `connect()` opens (and this closes)."""
+        if not token:
+            return None
+        user = self.remembered(token)
+        if user is not None:
+            return user
+        digest = _digest(token)
+        generation = self._generation
+        con = connect()
+        try:
+            found = _session(con, digest)
+        finally:
+            con.close()
+        if found is None:
+            return None
+        with self._lock:
+            if generation == self._generation:
+                self._users[digest] = (found[0], found[1].timestamp(),
+                                       time.monotonic() + SESSION_MEMORY_SECONDS)
+        return found[0]
+
+    def forget(self, digest: str | None = None, user_name: str | None = None) -> None:
+        with self._lock:
+            self._generation += 1
+            for key, (user, _, _) in list(self._users.items()):
+                if key == digest or user.user_name == user_name:
+                    del self._users[key]
+
+
+def _forget(digest: str | None = None, user_name: str | None = None) -> None:
+    for memory in list(_MEMORIES):
+        memory.forget(digest, user_name)

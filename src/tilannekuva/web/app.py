@@ -68,6 +68,7 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
                               "Sign in with POST /api/v1/token.",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.figures = figures
+    app.state.sessions = accounts.Sessions()
     app.state.settings = settings
     engine = create_engine(settings.situation_url)
     create_schema(engine)

@@ -9,9 +9,10 @@ Secure when the request came over HTTPS.
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import TilannekuvaError
-from .accounts import User, session_user
+from .accounts import Sessions, User
 from .figures import Figures
 
 SESSION_COOKIE = "tilannekuva_session"
@@ -31,12 +32,10 @@ def token_of(request: Request) -> str | None:
 
 
 def user_of(request: Request) -> User | None:
+    """The signed-in user, from the app's memory of recent sessions or the county database."""
     figures: Figures = request.app.state.figures
-    con = figures.cursor()
-    try:
-        return session_user(con, token_of(request))
-    finally:
-        con.close()
+    sessions: Sessions = request.app.state.sessions
+    return sessions.user(figures.cursor, token_of(request))
 
 
 def page_user(request: Request) -> User:
@@ -50,7 +49,20 @@ def page_user(request: Request) -> User:
 
 def api_user(request: Request) -> User:
     """Dependency of every API route but the token: the user, or 401."""
-    user = user_of(request)
+    return _signed_in_or_401(user_of(request))
+
+
+async def api_user_async(request: Request) -> User:
+    """`api_user` for an `async` dependency: a remembered session is answered on the event
+    loop, without the hop to a worker thread a plain function dependency costs on every call
+    (the situation centre's API, `situation.api`); only a database read goes to a thread."""
+    user = request.app.state.sessions.remembered(token_of(request))
+    if user is None:
+        user = await run_in_threadpool(user_of, request)
+    return _signed_in_or_401(user)
+
+
+def _signed_in_or_401(user: User | None) -> User:
     if user is None:
         raise HTTPException(401, "Sign in first: POST /api/v1/token, then send "
                                  "'Authorization: Bearer <token>'.",

@@ -11,14 +11,13 @@ now), 404 (no such item) or 422 (check the form), with the service's reason. A r
 may not, or the request went to another ward meanwhile) answers 403 with the board and the
 reason (a role that may not read the board gets the refusal page), and is in the audit log.
 
-Free text is never a place for an identity code: a patient pseudonym shaped like a personal
-identity code is refused (422), and identity-code-shaped text in a note or reason is redacted,
-as at import.
+Free text is never a place for an identity code: the service refuses a patient pseudonym shaped
+like a personal identity code (422) and redacts identity-code-shaped text in notes, reasons and
+places (`situation.base.pseudonym`, `free_text`), for the board and the API alike.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
@@ -27,7 +26,6 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..errors import TilannekuvaError
-from ..privacy.identity_codes import EMBEDDED_PATTERN, redact_identity_codes
 from ..situation import SituationCentre
 from ..situation.api import act
 from ..situation.base import Wards
@@ -63,23 +61,6 @@ def number(value: str, field: str, required: bool = True) -> int | None:
     if not value.isdigit() or not 0 < int(value) < 2**31:
         raise FormProblem(f"{field} must be a whole number")
     return int(value)
-
-
-def free_text(value: str) -> str | None:
-    """Stripped text (None when empty) with identity-code-shaped parts redacted."""
-    value = value.strip()
-    return redact_identity_codes(value) if value else None
-
-
-_IDENTITY_CODE = re.compile(EMBEDDED_PATTERN)
-
-
-def pseudonym(value: str) -> str | None:
-    value = value.strip()
-    if _IDENTITY_CODE.search(value):
-        raise FormProblem("the patient reference looks like a personal identity code; enter "
-                          "the patient's pseudonym, never the identity code")
-    return value or None
 
 
 def idempotency_key(value: str) -> str | None:
@@ -150,8 +131,8 @@ def create_request(request: Request, user: PageUser, specialty: Text = "", urgen
 
     def call(wards: Wards) -> dict:
         return _centre(request).create_request(
-            user.user_name, specialty, urgency, bool(needs_isolation), pseudonym(patient_ref),
-            free_text(note), key=idempotency_key(key))
+            user.user_name, specialty, urgency, bool(needs_isolation), patient_ref,
+            note, key=idempotency_key(key))
 
     return perform(request, user, "create_request", t("board.do.request.create"), call,
                    _request_words(request))
@@ -193,7 +174,7 @@ def request_action(request: Request, user: PageUser, request_id: str, action: st
     def call(wards: Wards) -> dict:
         if action in ("accept", "depart"):
             return method(user.user_name, rid, key=idempotency_key(key), wards=wards)
-        return method(user.user_name, rid, free_text(reason), key=idempotency_key(key),
+        return method(user.user_name, rid, reason, key=idempotency_key(key),
                       wards=wards)
 
     return perform(request, user, action, t(f"board.do.request.{action}"), call,
@@ -217,7 +198,7 @@ def bed_action(request: Request, user: PageUser, bed_id: str, action: str, reaso
 
     return perform(request, user, "bed_action", t(f"board.do.bed.{action}"),
                    lambda wards: centre.bed_action(
-                       user.user_name, bid, action, free_text(reason),
+                       user.user_name, bid, action, reason,
                        number(request_id, "the request", required=False),
                        key=idempotency_key(key), wards=wards),
                    describe, about={"bed_id": bid, "bed_action": action})
@@ -246,8 +227,8 @@ def create_handoff(request: Request, user: PageUser, ward_id: Text = "",
     def call(wards: Wards) -> dict:
         return _centre(request).create_handoff(
             user.user_name, number(ward_id, "the ward"), home_care_team.strip(),
-            pseudonym(patient_ref), None, planned_time(planned_discharge_at),
-            free_text(note), key=idempotency_key(key), wards=wards)
+            patient_ref, None, planned_time(planned_discharge_at),
+            note, key=idempotency_key(key), wards=wards)
 
     return perform(request, user, "create_handoff", t("board.do.handoff.create"), call,
                    lambda row: (t("board.what.handoff", id=row["id"]), f"handoff-{row['id']}"),
@@ -263,7 +244,7 @@ def handoff_action(request: Request, user: PageUser, handoff_id: str, action: st
     t = translator_of(request)
     return perform(request, user, f"handoff_{action}", t(f"board.do.handoff.{action}"),
                    lambda wards: _centre(request).handoff_action(
-                       user.user_name, hid, action, free_text(reason),
+                       user.user_name, hid, action, reason,
                        key=idempotency_key(key), wards=wards),
                    lambda row: (t("board.what.handoff", id=row["id"]), f"handoff-{row['id']}"),
                    about={"handoff_id": hid})
@@ -282,8 +263,8 @@ def order_transport(request: Request, user: PageUser, urgency_class: Text = "",
     def call(wards: Wards) -> dict:
         return _centre(request).order_transport(
             user.user_name, urgency_class, origin, destination, safety_needs or [],
-            pseudonym(patient_ref), number(request_id, "the request", required=False), None,
-            free_text(note), key=idempotency_key(key))
+            patient_ref, number(request_id, "the request", required=False), None,
+            note, key=idempotency_key(key))
 
     return perform(request, user, "order_transport", t("board.do.transport.create"), call,
                    lambda row: (t("board.what.transport", id=row["id"]),
@@ -299,7 +280,7 @@ def transport_action(request: Request, user: PageUser, transport_id: str, action
     t = translator_of(request)
     return perform(request, user, f"transport_{action}", t(f"board.do.transport.{action}"),
                    lambda wards: _centre(request).transport_action(
-                       user.user_name, xid, action, free_text(reason),
+                       user.user_name, xid, action, reason,
                        key=idempotency_key(key)),
                    lambda row: (t("board.what.transport", id=row["id"]),
                                 f"transport-{row['id']}"),
