@@ -337,6 +337,7 @@ def test_the_openapi_document_lists_the_versioned_routes_and_no_pages(app):
         "/api/v1/token", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
         "/api/v1/indicators/{indicator_id}/values", "/api/v1/overview", "/api/v1/filters",
         "/api/v1/overdue", "/api/v1/feedback/comments", "/api/v1/audit",
+        "/api/v1/queueing", "/api/v1/scenarios/run",
         *(f"/api/v1/situation{path}" for path in (
             "/wards", "/requests", "/{entity}/{entity_id}", "/{entity}/{entity_id}/audit",
             "/wards/{ward_id}/beds", "/beds/{bed_id}/{action}", "/requests/{request_id}/offer",

@@ -551,6 +551,8 @@ def serve(
         console.print(f"Tilannekuva serves {path} at [bold]http://{host}:{port}/[/] "
                       "(API: /api/v1, OpenAPI: /api/v1/openapi.json). Ctrl+C stops.")
     # Open board streams end by themselves within minutes; Ctrl+C need not wait for them.
+    # No access log: at this log level it is never shown, but uvicorn would still format its
+    # fields for every request.
     uvicorn.run(application, host=host, port=port, log_level="warning",
                 timeout_graceful_shutdown=5, access_log=False)
 
@@ -794,3 +796,114 @@ def scenario_queue(
         figures = assess(arrivals, capacity, deadline, share, queue, mean_wait, weeks,
                          cv_arrivals, cv_capacity)
         console.print(report.queue_figures_table(figures))
+
+
+risk_app = typer.Typer(help="Risk of entering 24-hour service housing within 12 or 36 months "
+                       "(clients aged 65+; decision support only, off unless "
+                       "risk_model_enabled). See docs/risk-model.md.", no_args_is_help=True)
+app.add_typer(risk_app, name="risk")
+HORIZON_HELP = "Months ahead: 12 or 36."
+
+
+def _risk_settings(db: Path | None):
+    from dataclasses import replace
+
+    settings = load_settings()
+    return replace(settings, database=db) if db is not None else settings
+
+
+@risk_app.command("report")
+def risk_report(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    horizon: int = typer.Option(12, help=HORIZON_HELP),
+) -> None:
+    """Train on the earlier index days and show discrimination, calibration and performance
+    by sex, age group and municipality on the held-out later one. Aggregates only."""
+    from .forecasting import risk, risk_report
+
+    with user_errors():
+        settings = _risk_settings(db)
+        with progress_bar() as update:
+            evaluation = risk.held_out(settings.database, settings, horizon,
+                                       lambda step, done, total: update("Risk model", done,
+                                                                        total))
+        console.print(risk_report.summary_table(evaluation))
+        console.print(risk_report.calibration_table(evaluation))
+        console.print(risk_report.groups_table(evaluation, settings.min_cell_size))
+
+
+@risk_app.command("train")
+def risk_train(
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+    horizon: int = typer.Option(12, help=HORIZON_HELP),
+    out: Path | None = typer.Option(None, help="Model file (default: risk-24h-<horizon>m.pkl "
+                                    "beside the county database)."),
+) -> None:
+    """Evaluate on the held-out period, then train on every index day whose window has ended
+    and save the model for scoring the population on the latest index day. No person's score
+    is printed: scores are shown only to entitled roles, with their explanation."""
+    from .forecasting import risk, risk_report
+
+    with user_errors():
+        settings = _risk_settings(db)
+        with progress_bar() as update:
+            model = risk.train(settings.database, settings, horizon,
+                               lambda step, done, total: update("Risk model", done, total))
+        path = risk.save_model(model, out or settings.database.parent
+                               / f"risk-24h-{horizon}m.pkl")
+        console.print(risk_report.summary_table(model.evaluation))
+        console.print(f"Trained on {len(model.trained_days)} index days "
+                      f"({model.trained_days[0]} … {model.trained_days[-1]}); scores "
+                      f"{len(model.current):,} persons as of {model.scoring_day}. Wrote {path}")
+
+
+@app.command()
+def forecast(
+    series: str = typer.Argument(..., help="Count series: referrals, assessments, visits, "
+                                 "ed_arrivals, social_initiations or contacts."),
+    grain: str = typer.Option("week", help="week or month."),
+    horizon: int | None = typer.Option(None, min=1, help="Periods ahead (default 13 weeks or "
+                                       "3 months)."),
+    by: list[str] = typer.Option(None, "--by", show_default=False, help="Dimension to break "
+                                 "the series down by (repeatable), e.g. unit, service, "
+                                 "specialty, profession."),
+    backtest: bool = typer.Option(False, "--backtest", help="Also run the rolling-origin "
+                                  "backtest against the seasonal naive."),
+    windows: int = typer.Option(4, min=1, help="Backtest origins (each one horizon long)."),
+    out: Path | None = typer.Option(None, help="Write the forecast table (and the backtest, "
+                                    "to FILE with -backtest before the suffix) to .csv, "
+                                    ".parquet or .xlsx."),
+    db: Path | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Forecast a count series weekly or monthly with 80 % and 95 % intervals (seasonality
+    and Finnish holidays); with --backtest, its error against the seasonal naive. Series
+    with fewer persons than min_cell_size are suppressed. See docs/forecasting.md."""
+    from .forecasting.backtest import backtest_rows, summarise_backtest
+    from .forecasting.demand import assemble
+    from .forecasting.demand import forecast as forecast_series
+    from .forecasting.demand_report import backtest_summary_table, forecast_summary_table
+    from .forecasting.series import read_series
+
+    with user_errors():
+        if grain not in ("week", "month"):
+            raise TilannekuvaError(f"--grain must be week or month, not {grain!r}.")
+        min_cell = load_settings().min_cell_size
+        counts = read_series(_database(db), series, grain, tuple(by or ()))
+        with progress_bar() as update:
+            rows = assemble(counts, forecast_series(
+                counts, horizon, progress=lambda d, t: update("Forecasting", d, t)), min_cell)
+            tested = None
+            if backtest:
+                tested = backtest_rows(counts, horizon, windows, min_cell,
+                                       progress=lambda d, t: update("Backtesting", d, t))
+        console.print(forecast_summary_table(rows))
+        if tested is not None:
+            console.print(backtest_summary_table(summarise_backtest(tested), tested))
+        if out is not None:
+            from .reports import write_table
+
+            console.print(f"Wrote {len(rows):,} rows to {write_table(rows, out, 'forecast')}")
+            if tested is not None:
+                extra = out.with_name(f"{out.stem}-backtest{out.suffix}")
+                console.print(f"Wrote {len(tested):,} rows to "
+                              f"{write_table(tested, extra, 'backtest')}")

@@ -11,6 +11,9 @@ TILANNEKUVA_CONFIG (default ./tilannekuva.toml, if it exists), then the default.
     situation_database = "postgresql+psycopg://user@host/situation"  # default: an SQLite
                                 # file situation.sqlite beside the county database
     pseudonym_key_file = "/etc/tilannekuva/pseudonym.key"   # or pseudonym_key = "..."
+    scenario_dir = "scenarios"  # scenario files offered on the dashboard's /scenarios page
+    risk_model_enabled = false  # the 24-hour-care risk model; on only once the county has
+                                # settled its legal basis (docs/risk-model.md)
 
     [parameters]                # indicator parameters (indicators.sources.Parameters)
     continuity_min_visits = 3
@@ -50,6 +53,13 @@ class Settings:
     parameters: dict = field(default_factory=dict)
     #: The situation centre's database (a SQLAlchemy URL); None: `situation_url`'s default.
     situation_database: str | None = None
+    #: Scenario files (*.toml) the dashboard's /scenarios page offers: the folder
+    #: `scenario_dir`, by default `scenarios` in the folder the server is started from (the
+    #: repository's own examples when started from its root).
+    scenario_dir: Path = Path("scenarios")
+    #: The 24-hour-care risk model (profiling) runs only when true; off by default because the
+    #: county must first settle its legal basis (docs/risk-model.md).
+    risk_model_enabled: bool = False
 
     @property
     def situation_url(self) -> str:
@@ -136,7 +146,21 @@ def load_settings() -> Settings:
         session_hours=_number(file, "session_hours", float, DEFAULT_SESSION_HOURS, 0.01),
         parameters=_table(file, "parameters"),
         situation_database=(os.environ.get(f"{ENV_PREFIX}SITUATION_DATABASE")
-                            or file.get("situation_database") or None))
+                            or file.get("situation_database") or None),
+        scenario_dir=Path(os.environ.get(f"{ENV_PREFIX}SCENARIO_DIR")
+                          or file.get("scenario_dir") or "scenarios"),
+        risk_model_enabled=_flag(file, "risk_model_enabled"))
+
+
+def _flag(file: dict, name: str) -> bool:
+    """A yes/no setting, false unless set: the environment takes true/false, yes/no, 1/0."""
+    raw = os.environ.get(f"{ENV_PREFIX}{name.upper()}")
+    value = file.get(name, False) if raw is None else raw.strip().lower()
+    if value in (True, "true", "yes", "1"):
+        return True
+    if value in (False, "false", "no", "0", ""):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
 
 
 def _table(file: dict, name: str) -> dict:

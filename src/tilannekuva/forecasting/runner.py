@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import ibis
+
 from ..errors import TilannekuvaError
 from .plan import Plan, build_plan
 from .scenarios import Scenario
@@ -15,8 +17,9 @@ from .simulation import Trajectories, simulate
 from .start_state import estimate_initial, latest_day
 
 
-def prepare(scenario: Scenario, db: Path | None = None) -> Plan:
-    """The scenario's week-by-week plan, its start from `db` when given."""
+def prepare(scenario: Scenario, db: Path | ibis.BaseBackend | None = None) -> Plan:
+    """The scenario's week-by-week plan, its start from `db` (a county file or an open
+    backend, `start_state`) when given."""
     if db is not None:
         if scenario.waiting_list is None:
             raise TilannekuvaError(f"scenario {scenario.name!r}: --db needs a [waiting_list] "
@@ -30,7 +33,7 @@ def prepare(scenario: Scenario, db: Path | None = None) -> Plan:
     return build_plan(scenario, scenario.initial, scenario.start)
 
 
-def run(scenario: Scenario, runs: int, seed: int, db: Path | None = None,
+def run(scenario: Scenario, runs: int, seed: int, db: Path | ibis.BaseBackend | None = None,
         progress: Callable[[int, int], None] | None = None) -> Trajectories:
     """`runs` seeded futures of the scenario."""
     if runs < 1:

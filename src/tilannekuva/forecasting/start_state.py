@@ -5,12 +5,15 @@ treatments per week (taken as the capacity) and the rate of leaving the list unt
 Days are Helsinki dates. A referral waits on day D (at its start) when its clock started
 before D and neither its end event nor a removal happened before D. The database is read
 through Ibis, as the indicators read it; only the rows of one specialty that can matter to the
-lookback window leave the database.
+lookback window leave the database. `db` is the county's file, or an Ibis backend already open
+on it (the web server's, which holds the file and so cannot open it a second time).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,15 +25,33 @@ from ..indicators.backends import duckdb_file
 from .scenarios import CLOCKS, AgeBand, ClassStart, Initial, Scenario, WaitingList
 
 
-def _rows(db: Path, waiting_list: WaitingList, classes: list[str],
+@contextmanager
+def _backend(db: Path | ibis.BaseBackend) -> Iterator[ibis.BaseBackend]:
+    """The backend of `db`: a file is opened (read-only) and closed again; a backend given is
+    used as it is and left open for its owner."""
+    if isinstance(db, ibis.BaseBackend):
+        yield db
+        return
+    backend = duckdb_file(db)
+    try:
+        yield backend
+    finally:
+        backend.disconnect()
+
+
+def _named(db: Path | ibis.BaseBackend) -> str:
+    """`db` as error messages name it."""
+    return "the county database" if isinstance(db, ibis.BaseBackend) else str(db)
+
+
+def _rows(db: Path | ibis.BaseBackend, waiting_list: WaitingList, classes: list[str],
           as_of: date) -> dict[str, np.ndarray]:
     """Class and start, end and removal days (datetime64[D], NaT when missing) of the
     specialty's referrals that started before `as_of` and were still open at the window's
     start."""
     start, end = CLOCKS[waiting_list.clock]
     window = ibis.literal(as_of - timedelta(weeks=waiting_list.lookback_weeks))
-    backend = duckdb_file(db)
-    try:
+    with _backend(db) as backend:
         r = backend.table("referrals")
         r = r.filter(r.specialty == waiting_list.specialty, r.priority.isin(classes),
                      r[start].notnull())
@@ -39,8 +60,6 @@ def _rows(db: Path, waiting_list: WaitingList, classes: list[str],
         r = r.filter(r.start < ibis.literal(as_of), r.end.isnull() | (r.end >= window),
                      r.removed.isnull() | (r.removed >= window))
         table = r.to_pyarrow()
-    finally:
-        backend.disconnect()
     rows = {name: table[name].to_numpy(zero_copy_only=False).astype("datetime64[D]")
             for name in ("start", "end", "removed")}
     rows["cls"] = np.array(table["cls"].to_pylist(), dtype=object)
@@ -58,23 +77,20 @@ def _between(days: np.ndarray, first: date, last: date) -> np.ndarray:
     return (days >= np.datetime64(first, "D")) & (days < np.datetime64(last, "D"))
 
 
-def latest_day(db: Path, waiting_list: WaitingList) -> date:
+def latest_day(db: Path | ibis.BaseBackend, waiting_list: WaitingList) -> date:
     """The day after the list's latest start event: the default first day of a scenario."""
     start, _ = CLOCKS[waiting_list.clock]
-    backend = duckdb_file(db)
-    try:
+    with _backend(db) as backend:
         r = backend.table("referrals")
         r = r.filter(r.specialty == waiting_list.specialty)
         latest = r[start].date().max().to_pyarrow().as_py()
-    finally:
-        backend.disconnect()
     if latest is None:
-        raise TilannekuvaError(f"{db}: no referrals to the specialty "
+        raise TilannekuvaError(f"{_named(db)}: no referrals to the specialty "
                                f"{waiting_list.specialty!r} with a {start}.")
     return latest + timedelta(days=1)
 
 
-def estimate_initial(db: Path, scenario: Scenario, as_of: date) -> Initial:
+def estimate_initial(db: Path | ibis.BaseBackend, scenario: Scenario, as_of: date) -> Initial:
     """The starting state of the scenario's list on `as_of`, one class per referral priority.
 
     Over the `lookback_weeks` before `as_of`: arrivals per week = clock starts / weeks;
@@ -93,7 +109,7 @@ def estimate_initial(db: Path, scenario: Scenario, as_of: date) -> Initial:
     snapshots = [window + timedelta(weeks=i) for i in range(weeks)]
     if not len(rows["cls"]):
         raise TilannekuvaError(
-            f"{db}: no {waiting_list.clock} waits of {waiting_list.specialty!r} in the "
+            f"{_named(db)}: no {waiting_list.clock} waits of {waiting_list.specialty!r} in the "
             f"{weeks} weeks before {as_of} (classes {', '.join(names)}); check the specialty, "
             "the priority codes and the start date.")
     waiting_now = _waiting_on(rows, as_of)

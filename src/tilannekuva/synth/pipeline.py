@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from ..schema import TABLES
 from ..store import open_store
-from . import digital, plans, primary_care, slots, social, specialised
+from . import digital, long_term_care, plans, primary_care, slots, social, specialised
 from .assembly import Block
 from .costs import unit_costs
 from .population import generate_persons, persons_columns
@@ -71,6 +71,7 @@ def generate_block(params: Params, number: int, county=None, queue=None) -> dict
     primary_care.generate(block, county, persons, rng(3), has_plan)
     specialised.generate(block, county, persons, rng(4), queue)
     social.generate(block, county, persons, rng(5))
+    long_term_care.generate(block, county, persons, rng(long_term_care.RNG_STREAM))
     digital.generate(block, county, persons, rng(6))
     return block.tables()
 

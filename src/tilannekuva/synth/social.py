@@ -1,5 +1,6 @@
 """Social care: case initiation and first assessment (ensiarviointi), service-need assessment,
-decisions on services, social-work meetings, home care and 24-hour service housing.
+decisions on services and social-work meetings. Home care and 24-hour service housing are in
+long_term_care.py.
 
 Outcome shares of the first assessment are set per service task from the county's reports:
 families with children are resolved at the first assessment in about 44 % of cases; of
@@ -82,7 +83,6 @@ TASKS = (
 def generate(block: Block, county: County, persons: Persons, rng: np.random.Generator) -> None:
     for task in TASKS:
         _cases(block, county, persons, rng, task)
-    _long_term_care(block, county, persons, rng)
 
 
 def _cases(block: Block, county: County, persons: Persons, rng: np.random.Generator,
@@ -167,72 +167,3 @@ def _cases(block: Block, county: County, persons: Persons, rng: np.random.Genera
               plan_type=np.full(plan.sum(), code_index("plan_type", ["client_plan"])[0]),
               created_at=decided[plan] + days(rng.uniform(1, 20, plan.sum())),
               valid_until=(decided[plan] + days(365)).astype("datetime64[D]"))
-
-
-def _long_term_care(block: Block, county: County, persons: Persons,
-                    rng: np.random.Generator) -> None:
-    """Home care with daily visits, and 24-hour service housing, for frail older people.
-
-    About half of the clients already had the service when the period began; the rest start
-    during it. Home-care visits are drawn per client-day (Poisson, intensity rising with
-    morbidity), so a frail client gets two or three visits a day.
-    """
-    period = county.period
-    age, m = persons.age, persons.morbidity
-    n = len(persons)
-    housing = (age >= 80) & (rng.random(n) < np.clip(0.012 * m ** 0.8 * (age - 75) / 5, 0, 0.6))
-    home_care = ~housing & (age >= 70) & (rng.random(n) < np.clip(
-        0.03 * m ** 0.8 * (age - 65) / 10, 0, 0.8))
-    station = persons.station[:]
-    office = county.station_units["social_work_office"][station]
-    types = code_index("social_service_type", ["home_care", "service_housing_24h"])
-    for kind, chosen in ((0, home_care), (1, housing)):
-        who = np.flatnonzero(chosen)
-        k = len(who)
-        prevalent = rng.random(k) < 0.5
-        start_day = np.where(prevalent,
-                             period.first_day - rng.integers(30, 3 * 365, k).astype(
-                                 "timedelta64[D]"),
-                             period.sample_days(rng, k, np.ones(period.n_days)))
-        started = at_time(start_day, office_seconds(rng, k))
-        decided = started - days(rng.uniform(3, 30, k))
-        ended = started + days(rng.exponential(900 if kind else 700, k))
-        block.add("social_decisions", person_id=persons.index[who], unit_id=office[who],
-                  service_type=np.full(k, types[kind]),
-                  result=np.full(k, code_index("decision_result", ["granted"])[0]),
-                  urgent=np.zeros(k, dtype=np.int64), decided_at=decided,
-                  service_started_at=started, service_ended_at=null_after(ended, period.end))
-        if kind == 0:
-            _home_care_visits(block, county, persons, rng, who, start_day,
-                              ended.astype("datetime64[D]"))
-
-
-def _home_care_visits(block: Block, county: County, persons: Persons, rng: np.random.Generator,
-                      who: np.ndarray, first: np.ndarray, last: np.ndarray) -> None:
-    period = county.period
-    first = np.maximum(first, period.first_day)
-    last = np.minimum(last, period.end_day)
-    span = np.maximum((last - first).astype(np.int64), 0)
-    client = np.repeat(np.arange(len(who)), span)
-    offset = np.arange(len(client)) - np.repeat(np.cumsum(span) - span, span)
-    day = first[client] + offset.astype("timedelta64[D]")
-    intensity = np.clip(0.35 * persons.morbidity[who] ** 0.5, 0.15, 3)[client]
-    count = rng.poisson(intensity)
-    client, day = np.repeat(client, count), np.repeat(day, count)
-    n = len(client)
-    team = county.station_units["home_care_team"][persons.station[who[client]]]
-    professional = np.where(rng.random(n) < 0.85, county.pick_staff(rng, team, "practical_nurse"),
-                            county.pick_staff(rng, team, "nurse"))
-    start = at_time(day, office_seconds(rng, n, 7, 21))
-    add_visits(block, county, rng, persons, who=who[client], professional=professional,
-               start=start, service="home_care", urgency="non_urgent",
-               contact_types={"home_visit": 1.0}, status={"done": 0.99, "cancelled": 0.01},
-               diagnoses=False)
-    named = np.unique(who)
-    block.add("responsible_worker_assignments", person_id=persons.index[named],
-              professional_id=county.pick_staff(
-                  rng, county.station_units["home_care_team"][persons.station[named]], "nurse"),
-              role=np.full(len(named), code_index("responsible_role",
-                                                  ["home_care_responsible"])[0]),
-              valid_from=period.first_day - rng.integers(0, 365, len(named)).astype(
-                  "timedelta64[D]"))

@@ -1,4 +1,5 @@
 """The web application: the dashboard's pages, the situation board (/situation, `board`), the
+waiting-list scenarios (/scenarios and their API, `scenarios_page`, `scenarios_api`), the
 JSON API under /api/v1 and the static files (the style sheet, and the board's one small script
 that applies its live updates; no chart library, nothing fetched from outside the package),
 served over one county database by `tilannekuva serve`. Every page works without the script.
@@ -34,6 +35,9 @@ from .board_forms import router as board_forms_router
 from .figures import FILTER_WARMED_GROUPS, Figures
 from .pages import STATIC, render
 from .pages import router as page_router
+from .scenario_runs import ScenarioRuns
+from .scenarios_api import router as scenarios_api_router
+from .scenarios_page import router as scenarios_page_router
 
 
 def open_county(path: Path) -> duckdb.DuckDBPyConnection:
@@ -70,6 +74,8 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     app.state.figures = figures
     app.state.sessions = accounts.Sessions()
     app.state.settings = settings
+    app.state.scenario_runs = ScenarioRuns(figures, settings.min_cell_size,
+                                           settings.scenario_dir)
     engine = create_engine(settings.situation_url)
     create_schema(engine)
     app.state.situation = SituationCentre(engine)
@@ -77,8 +83,10 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC),
               name="static")
     app.include_router(api_router)
+    app.include_router(scenarios_api_router)
     app.include_router(situation_router)
     app.include_router(page_router)
+    app.include_router(scenarios_page_router)
     app.include_router(board_router)
     app.include_router(board_forms_router)
 

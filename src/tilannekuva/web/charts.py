@@ -8,11 +8,16 @@ dashed lines and the target, when there is one, as a dotted line. Points that ar
 special cause are drawn larger and marked by shape as well as colour (WCAG 1.4.1): a square
 for the better side, a triangle for the worse side, a diamond when the indicator has no better
 direction.
+
+A band chart (`bands_svg`, the /scenarios page) shows simulated trajectories: for each
+scenario the median as a line and the 5–95 % band across runs as a light area, the scenarios
+told apart by the line's dash as well as its colour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
@@ -90,5 +95,68 @@ def xmr_svg(labels: Sequence[str], chart: Chart | None, better: str | None,
             anchor = "start" if i == 0 else "end"
             parts.append(f'<text x="{left + x(i) - 4:.1f}" y="{height - 1}" font-size="11" '
                          f'text-anchor="{anchor}" fill="{LINE}">{escape(labels[i])}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+#: Scenario lines: the scenario as planned solid and dark blue, the unchanged one dashed and
+#: grey, so the two are told apart by the dash as well as the colour (WCAG 1.4.1).
+PLANNED, UNCHANGED = "#1f5f9e", "#4a4a4a"
+
+
+@dataclass(frozen=True)
+class Band:
+    """One scenario's line in a band chart: the median by week and the 5–95 % band around it
+    (across the simulated runs)."""
+
+    name: str
+    p05: Sequence[float]
+    p50: Sequence[float]
+    p95: Sequence[float]
+    colour: str
+    dash: str = "0"
+
+
+def bands_svg(labels: Sequence[str], bands: Sequence[Band], title: str, description: str,
+              number: Callable[[float], str], width: int = 640, height: int = 220) -> Markup:
+    """Trajectories with their uncertainty as SVG: each band a light area from p05 to p95
+    with its median as a line, over the weeks named by `labels`; a legend names the lines
+    (their dash shown too). The axis runs from zero: a queue or a share is read against it."""
+    weeks = len(labels)
+    if not weeks or not bands:
+        return Markup("")
+    hi = max(max(b.p95) for b in bands) or 1.0
+    left, legend = 56, 18 * len(bands)
+    x = _scale(0, max(weeks - 1, 1), width - left + 4, 8)
+    y = _scale(0, hi, height - 14 - legend, 8, invert=True)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="100%" role="img" aria-label="{escape(title)}" class="chart bands">'
+             f'<title>{escape(title)}</title><desc>{escape(description)}</desc>']
+    for value in (0.0, hi):
+        parts.append(f'<line x1="{left}" x2="{width - 4}" y1="{y(value):.1f}" '
+                     f'y2="{y(value):.1f}" stroke="{LIMIT}" stroke-width="0.5"/>'
+                     f'<text x="2" y="{y(value) + 4:.1f}" font-size="11" fill="{LINE}">'
+                     f'{escape(number(value))}</text>')
+    for band in bands:
+        upper = [f"{left + x(i) - 4:.1f} {y(v):.1f}" for i, v in enumerate(band.p95)]
+        lower = [f"{left + x(i) - 4:.1f} {y(v):.1f}" for i, v in enumerate(band.p05)]
+        area = "M" + " L".join(upper + lower[::-1]) + "Z"
+        parts.append(f'<path d="{area}" fill="{band.colour}" fill-opacity="0.15" '
+                     f'stroke="none"/>')
+        median = "M" + " L".join(f"{left + x(i) - 4:.1f} {y(v):.1f}"
+                                 for i, v in enumerate(band.p50))
+        parts.append(f'<path d="{median}" fill="none" stroke="{band.colour}" '
+                     f'stroke-width="2" stroke-dasharray="{band.dash}"/>')
+    base = height - 14 - legend
+    for i in (0, weeks - 1):
+        anchor = "start" if i == 0 else "end"
+        parts.append(f'<text x="{left + x(i) - 4:.1f}" y="{base + 12}" font-size="11" '
+                     f'text-anchor="{anchor}" fill="{LINE}">{escape(labels[i])}</text>')
+    for n, band in enumerate(bands):
+        row = base + 18 * (n + 1) + 8
+        parts.append(f'<line x1="{left}" x2="{left + 28}" y1="{row - 4}" y2="{row - 4}" '
+                     f'stroke="{band.colour}" stroke-width="2" '
+                     f'stroke-dasharray="{band.dash}"/><text x="{left + 34}" y="{row}" '
+                     f'font-size="12" fill="{LINE}">{escape(band.name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

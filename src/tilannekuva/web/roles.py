@@ -29,6 +29,15 @@ Assumptions, stated also in docs/web.md:
   and no comments (least privilege: those who guard the log are not those it records); the
   scorecard yes, as imports and their quarantine are run by administrators.
 
+Waiting-list scenarios and queueing figures (/scenarios, /api/v1/queueing,
+/api/v1/scenarios/run) are aggregates and simulations only, with no person-level data (a list
+estimated from the county's referrals with fewer than `min_cell_size` people is not shown), so
+no role is refused them. The page is in the navigation of the roles that plan capacity
+(`plans`): directors, who decide it; supervisors, who plan their units' lists and sessions;
+analysts, who prepare the scenarios. Situation-centre staff and the administrator do not plan
+waiting lists; leaving the link out keeps their navigation to their work, and each can still
+open the page by its address.
+
 The situation centre's roles (ED nurse, ward nurse, home-care coordinator, transport
 coordinator, situation-centre coordinator, viewer) see the dashboard's aggregates only; what
 each may do in the situation centre's API is `SITUATION_RIGHTS` (docs/situation.md, "Roles").
@@ -59,6 +68,8 @@ class Role:
     own_units_only: bool = False
     #: May read the audit log and the user list.
     administers: bool = False
+    #: Plans capacity: the waiting-list scenarios page is in the role's navigation.
+    plans: bool = False
 
     @property
     def sees_person_lists(self) -> bool:
@@ -74,10 +85,10 @@ class Role:
 
 
 ROLES: dict[str, Role] = {role.name: role for role in (
-    Role("director", feedback_comments=ALL_UNITS, quality_scorecard=ALL_UNITS),
+    Role("director", feedback_comments=ALL_UNITS, quality_scorecard=ALL_UNITS, plans=True),
     Role("supervisor", overdue_list=OWN_UNITS, feedback_comments=OWN_UNITS,
-         quality_scorecard=ALL_UNITS, own_units_only=True),
-    Role("analyst", quality_scorecard=ALL_UNITS),
+         quality_scorecard=ALL_UNITS, own_units_only=True, plans=True),
+    Role("analyst", quality_scorecard=ALL_UNITS, plans=True),
     Role("situation_centre"),
     Role("administrator", quality_scorecard=ALL_UNITS, administers=True),
     Role("ed_nurse"),
