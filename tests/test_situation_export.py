@@ -15,6 +15,7 @@ from tilannekuva.privacy.identity_codes import Pseudonymiser
 from tilannekuva.schema import codes
 from tilannekuva.situation import SituationCentre, create_engine, create_schema, states
 from tilannekuva.situation.export import ExportError, export, export_history
+from tilannekuva.situation.tables import routing_requests
 from tilannekuva.store import open_store
 
 #: A valid identity code (the one in the population register's own documentation).
@@ -73,7 +74,9 @@ def story(engine) -> dict:
     R4 (geriatrics, non-urgent): requested 12:00, still open.
     R5 (P3, internal medicine, urgent): requested 12:10, offered 12:12, accepted 12:15, placed
        in bed 2 12:20, cancelled 12:30 ("went home from the ED").
-    R6 (patient reference an identity code): requested 12:40, still open.
+    R6 (patient reference an identity code): requested 12:40, still open. The service refuses
+       such a reference, so the story writes it into the database directly, as an older
+       version or another client could have: the export must still never store it.
     R7 (P4, surgery, urgent): requested 12:50, offered to OS9 (not a county unit) 12:55.
     H1 OS1 → KH1 (P1, R1): created 13:00, acknowledged 13:30, completed 15:00.
     H2 OS1 → KH1: created 13:10, cancelled 13:20 ("stays on the ward").
@@ -117,8 +120,10 @@ def story(engine) -> dict:
     step("12:15", "accept", "os1", r5)
     step("12:20", "place", "os1", r5, bed2)
     step("12:30", "cancel", "ed", r5, "went home from the ED")
-    r6 = step("12:40", "create_request", "ed", "surgery", "urgent",
-              patient_ref=IDENTITY_CODE)["id"]
+    r6 = step("12:40", "create_request", "ed", "surgery", "urgent", patient_ref="R6")["id"]
+    with engine.begin() as con:
+        con.execute(routing_requests.update().where(routing_requests.c.id == r6)
+                    .values(patient_ref=IDENTITY_CODE))
     r7 = step("12:50", "create_request", "ed", "surgery", "urgent", patient_ref="P4")["id"]
     step("12:55", "offer", "coord", r7, os9)
     h1 = step("13:00", "create_handoff", "os1", os1, "KH1", patient_ref="P1",
