@@ -57,6 +57,34 @@ def test_sign_in_sessions_and_removal(con):
     assert accounts.session_user(con, again) is None
 
 
+def test_the_session_memory_forgets_at_sign_out_removal_and_expiry(con, monkeypatch):
+    """The server remembers a checked token's user for a few seconds, but a session that was
+    closed, a removed user or an expired session is never answered from memory, and lapsed
+    entries are dropped once the memory reaches its sweep size."""
+    accounts.add_user(con, "analyytikko", "long enough pw", "analyst")
+    user = accounts.authenticate(con, "analyytikko", "long enough pw")
+    memory = accounts.Sessions()
+    token, _ = accounts.open_session(con, user, hours=1)
+    assert memory.user(con.cursor, token) == user
+    assert memory.remembered(token) == user  # now answered without the database
+    accounts.close_session(con, token)
+    assert memory.remembered(token) is None and memory.user(con.cursor, token) is None
+    again, _ = accounts.open_session(con, user, hours=1)
+    assert memory.user(con.cursor, again) == user
+    accounts.remove_user(con, "analyytikko")
+    assert memory.remembered(again) is None and memory.user(con.cursor, again) is None
+    accounts.add_user(con, "analyytikko", "long enough pw", "analyst")
+    user = accounts.authenticate(con, "analyytikko", "long enough pw")
+    expired, _ = accounts.open_session(con, user, hours=-0.01)
+    assert memory.user(con.cursor, expired) is None and memory.remembered(expired) is None
+
+    monkeypatch.setattr(accounts, "SESSION_MEMORY_SWEEP", 3)
+    monkeypatch.setattr(accounts, "SESSION_MEMORY_SECONDS", 0.0)  # every entry lapses at once
+    for _ in range(5):
+        memory.user(con.cursor, accounts.open_session(con, user, hours=1)[0])
+    assert len(memory._users) <= 3
+
+
 def test_person_list_scope_is_the_own_units_and_nothing_else():
     supervisor = ROLES["supervisor"]
     assert scope(supervisor, "overdue_list", ("u1", "u2"), None) == ["u1", "u2"]

@@ -170,6 +170,8 @@ def close_session(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
 #: made around this module (none is: the server holds the county database file, so another
 #: process cannot open it to sign anyone out) would hold for seconds only.
 SESSION_MEMORY_SECONDS = 10.0
+#: Remembered sessions past which a new entry first drops the lapsed ones.
+SESSION_MEMORY_SWEEP = 1_000
 #: Every live `Sessions`, so that signing out and removing a user forget at once in all.
 _MEMORIES: weakref.WeakSet[Sessions] = weakref.WeakSet()
 
@@ -217,8 +219,11 @@ class Sessions:
             return None
         with self._lock:
             if generation == self._generation:
+                now = time.monotonic()
+                if len(self._users) >= SESSION_MEMORY_SWEEP:  # drop the lapsed: stay small
+                    self._users = {k: v for k, v in self._users.items() if v[2] > now}
                 self._users[digest] = (found[0], found[1].timestamp(),
-                                       time.monotonic() + SESSION_MEMORY_SECONDS)
+                                       now + SESSION_MEMORY_SECONDS)
         return found[0]
 
     def forget(self, digest: str | None = None, user_name: str | None = None) -> None:
