@@ -247,6 +247,9 @@ def test_the_catalogues_have_the_same_keys_and_every_key_the_templates_use():
     built |= {f"better.{b}" for b in ("higher", "lower", "none")}
     built |= {f"grain.{g}" for g in ("month", "quarter", "year")}
     built |= {f"language.{code}" for code in ("fi", "sv", "en")}
+    from tilannekuva.forecasting.risk_features import FEATURE_NAMES
+    built |= {f"risk.feature.{name}" for name in FEATURE_NAMES}
+    built |= {f"risk.dimension.{d}" for d in ("sex", "age_group", "municipality")}
     assert built <= catalogues["en"].keys(), built - catalogues["en"].keys()
 
 
@@ -337,7 +340,9 @@ def test_the_openapi_document_lists_the_versioned_routes_and_no_pages(app):
         "/api/v1/token", "/api/v1/indicators", "/api/v1/indicators/{indicator_id}",
         "/api/v1/indicators/{indicator_id}/values", "/api/v1/overview", "/api/v1/filters",
         "/api/v1/overdue", "/api/v1/feedback/comments", "/api/v1/audit",
-        "/api/v1/queueing", "/api/v1/scenarios/run",
+        "/api/v1/queueing", "/api/v1/scenarios/run", "/api/v1/risk/model",
+        "/api/v1/risk/persons",
+        "/api/v1/forecasts/{series}", "/api/v1/forecasts/{series}/backtest",
         *(f"/api/v1/situation{path}" for path in (
             "/wards", "/requests", "/{entity}/{entity_id}", "/{entity}/{entity_id}/audit",
             "/wards/{ward_id}/beds", "/beds/{bed_id}/{action}", "/requests/{request_id}/offer",

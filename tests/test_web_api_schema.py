@@ -24,6 +24,7 @@ import web_county
 from fastapi.testclient import TestClient
 
 from tilannekuva.config import Settings
+from tilannekuva.forecasting.series import SERIES
 from tilannekuva.indicators.registry import REGISTRY
 from tilannekuva.web.app import create_app
 
@@ -51,6 +52,12 @@ CONFIG = {
         "include-path": "/api/v1/scenarios/run",
         "checks": {"positive_data_acceptance": {
             "expected-statuses": ["2xx", "400", "401", "403", "404", "422"]}},
+    }, {
+        # A dimension of the series is a string JSON Schema cannot tie to the series in the
+        # path: a generated one the series lacks is refused with a 422 naming `by`.
+        "include-path-regex": "^/api/v1/forecasts/",
+        "checks": {"positive_data_acceptance": {
+            "expected-statuses": ["2xx", "400", "401", "403", "404", "422"]}},
     }],
 }
 
@@ -67,9 +74,9 @@ def _steer(generated: str, known: list[str], context: str = "") -> str:
 
 
 def map_case(context, case):
-    """Points most valid generated requests at things the county has: a real indicator (else
-    every one is a 404), its dimensions in `by`, units, municipalities and age bands in the
-    filters. Invalid requests are left as generated."""
+    """Points most valid generated requests at things the county has: a real indicator or
+    forecast series (else every one is a 404), its dimensions in `by`, units, municipalities
+    and age bands in the filters. Invalid requests are left as generated."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return case
     if isinstance(case.body, dict) and isinstance(case.body.get("runs"), int):
@@ -78,8 +85,13 @@ def map_case(context, case):
     if isinstance(path.get("indicator_id"), str):
         path["indicator_id"] = _steer(path["indicator_id"], list(REGISTRY),
                                       repr(sorted((case.query or {}).items())))
+    if isinstance(path.get("series"), str):
+        path["series"] = _steer(path["series"], list(SERIES),
+                                repr(sorted((case.query or {}).items())))
     indicator = REGISTRY.get(path.get("indicator_id"))
-    known = dict(KNOWN_VALUES, by=list(indicator.dimensions) if indicator else [])
+    series = SERIES.get(path.get("series"))
+    dimensions = indicator.dimensions if indicator else series.dimensions if series else ()
+    known = dict(KNOWN_VALUES, by=list(dimensions))
     for name, values in (case.query or {}).items():
         if name in known and isinstance(values, list):
             case.query[name] = [_steer(v, known[name], name) if isinstance(v, str) else v
@@ -135,7 +147,7 @@ def test_the_document_declares_the_token_and_the_errors(app):
                   for path, methods in document["paths"].items()
                   for method, operation in methods.items()}
     situation = {label for label in operations if "/api/v1/situation/" in label}
-    assert len(operations) == 9 + 2 + 15 and len(situation) == 15
+    assert len(operations) == 9 + 2 + 2 + 2 + 15 and len(situation) == 15
     for label, operation in operations.items():
         if label == "POST /api/v1/token":
             assert "security" not in operation
@@ -147,6 +159,10 @@ def test_the_document_declares_the_token_and_the_errors(app):
     assert "403" in operations["GET /api/v1/overdue"]["responses"]
     for label in ("GET /api/v1/queueing", "POST /api/v1/scenarios/run"):
         assert "400" in operations[label]["responses"], label
+    for label in ("GET /api/v1/forecasts/{series}", "GET /api/v1/forecasts/{series}/backtest"):
+        assert {"400", "404"} <= set(operations[label]["responses"]), label
+    for label in ("GET /api/v1/risk/model", "GET /api/v1/risk/persons"):  # 404: switched off
+        assert {"403", "404"} <= set(operations[label]["responses"]), label
     for label in situation:  # the situation centre: roles, unknown ids, and for writes 409
         wanted = {"403", "404"} | ({"409"} if label.startswith("POST") else set())
         assert wanted <= set(operations[label]["responses"]), label

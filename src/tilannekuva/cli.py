@@ -145,6 +145,7 @@ def demo(
             stale.unlink(missing_ok=True)
         _situation_history(db, f"sqlite:///{situation}", DEMO_SITUATION_DAYS, seed=1)
         _create_demo_users(db)
+        _demo_risk_model(db)
 
 
 #: Days of situation-centre history the demo generates, ending now (docs/situation.md).
@@ -185,6 +186,36 @@ def _situation_history(db: Path, url: str, days: float, seed: int) -> None:
         f"{summary.handoffs:,} hand-offs, {summary.transports:,} transports "
         f"({summary.events:,} events in {summary.seconds:.0f} s); exported "
         + ", ".join(f"{r.table} {r.accepted:,}" for r in results) + ".")
+
+
+def _demo_risk_model(db: Path) -> None:
+    """Trains the demo county's 12-month risk model (docs/risk-model.md), so that the /risk
+    page has something to show when the demo is served with the model switched on
+    (scripts/demo.sh sets TILANNEKUVA_RISK_MODEL_ENABLED=true for its server). The switch is
+    turned on here for this synthetic county only: a real county trains with
+    `tilannekuva risk train` once it has settled the legal basis. A demo county too short for
+    a held-out 12-month period (under 36 months) gets no model, and says so."""
+    from dataclasses import replace
+
+    from .forecasting import risk
+    from .web.risk_lists import model_path
+
+    settings = replace(load_settings(), database=db, risk_model_enabled=True)
+    path = model_path(db, 12)
+    path.unlink(missing_ok=True)
+    try:
+        with progress_bar() as update:
+            model = risk.train(db, settings, 12, lambda step, done, total: update(
+                "Risk model for 24-hour care (12 months)", done, total))
+    except risk.RiskDataError as error:
+        console.print(f"No demo risk model: {escape(str(error))}")
+        return
+    risk.save_model(model, path)
+    e = model.evaluation
+    console.print(f"Risk model (12 months, demo): AUC {e.auc:.3f} ({e.auc_low:.3f}–"
+                  f"{e.auc_high:.3f}) on {e.test_day}; scores {len(model.current):,} clients "
+                  f"aged 65+ as of {model.scoring_day}. Wrote {path}; the dashboard shows it "
+                  "only with TILANNEKUVA_RISK_MODEL_ENABLED=true (scripts/demo.sh sets it).")
 
 
 def _create_demo_users(db: Path) -> None:

@@ -1,5 +1,7 @@
 """The web application: the dashboard's pages, the situation board (/situation, `board`), the
 waiting-list scenarios (/scenarios and their API, `scenarios_page`, `scenarios_api`), the
+demand forecasts (/forecasts and their API, `forecasts_page`, `forecasts_api`), the
+24-hour-care risk model (/risk and /api/v1/risk, `risk_page`, `risk_api`; off by default), the
 JSON API under /api/v1 and the static files (the style sheet, and the board's one small script
 that applies its live updates; no chart library, nothing fetched from outside the package),
 served over one county database by `tilannekuva serve`. Every page works without the script.
@@ -33,8 +35,14 @@ from .auth import SignInRequired, user_of
 from .board import router as board_router
 from .board_forms import router as board_forms_router
 from .figures import FILTER_WARMED_GROUPS, Figures
+from .forecast_runs import ForecastRuns
+from .forecasts_api import router as forecasts_api_router
+from .forecasts_page import router as forecasts_page_router
 from .pages import STATIC, render
 from .pages import router as page_router
+from .risk_api import router as risk_api_router
+from .risk_lists import RiskModels
+from .risk_page import router as risk_page_router
 from .scenario_runs import ScenarioRuns
 from .scenarios_api import router as scenarios_api_router
 from .scenarios_page import router as scenarios_page_router
@@ -76,17 +84,23 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     app.state.settings = settings
     app.state.scenario_runs = ScenarioRuns(figures, settings.min_cell_size,
                                            settings.scenario_dir)
+    app.state.forecast_runs = ForecastRuns(figures, settings.min_cell_size)
     engine = create_engine(settings.situation_url)
     create_schema(engine)
+    app.state.risk_models = RiskModels(path, settings, figures)
     app.state.situation = SituationCentre(engine)
     app.state.situation.forget_expired_keys()
     app.mount("/static", StaticFiles(directory=STATIC),
               name="static")
     app.include_router(api_router)
     app.include_router(scenarios_api_router)
+    app.include_router(forecasts_api_router)
+    app.include_router(risk_api_router)
     app.include_router(situation_router)
     app.include_router(page_router)
     app.include_router(scenarios_page_router)
+    app.include_router(forecasts_page_router)
+    app.include_router(risk_page_router)
     app.include_router(board_router)
     app.include_router(board_forms_router)
 

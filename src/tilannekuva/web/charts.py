@@ -11,7 +11,9 @@ direction.
 
 A band chart (`bands_svg`, the /scenarios page) shows simulated trajectories: for each
 scenario the median as a line and the 5–95 % band across runs as a light area, the scenarios
-told apart by the line's dash as well as its colour.
+told apart by the line's dash as well as its colour. A forecast chart (`forecast_svg`, the
+/forecasts page) shows a count series as a solid line and its forecast as a dashed one in its
+80 % and 95 % prediction intervals (two shades of one colour, named in the legend).
 """
 
 from __future__ import annotations
@@ -158,5 +160,99 @@ def bands_svg(labels: Sequence[str], bands: Sequence[Band], title: str, descript
                      f'stroke="{band.colour}" stroke-width="2" '
                      f'stroke-dasharray="{band.dash}"/><text x="{left + 34}" y="{row}" '
                      f'font-size="12" fill="{LINE}">{escape(band.name)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+#: The forecast: a dashed blue line in two blue areas, the 95 % interval lighter than the
+#: 80 % one; the actual counts a solid dark line (told apart by dash as well as colour).
+FORECAST = "#1f5f9e"
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A forecast period: the point forecast and its 80 % and 95 % prediction intervals."""
+
+    value: float
+    lo80: float
+    hi80: float
+    lo95: float
+    hi95: float
+
+
+def forecast_svg(labels: Sequence[str], actual: Sequence[float | None],
+                 ahead: Sequence[Ahead], names: dict[str, str], title: str, description: str,
+                 number: Callable[[float], str], width: int = 640,
+                 height: int = 240) -> Markup:
+    """A count series and its forecast as SVG, over the periods named by `labels` (the
+    actual ones, then the forecast ones): the actual counts as a solid line, broken where a
+    count is hidden (None, a small count); the forecast as a dashed line with its 80 % and
+    95 % intervals as areas. An empty `ahead` (a hidden forecast) draws the history alone.
+    `names` label the legend: actual, forecast, 80 and 95. The axis runs from zero."""
+    shown = [v for v in actual if v is not None] + [a.hi95 for a in ahead]
+    if not labels or not shown:
+        return Markup("")
+    hi = max(shown) or 1.0
+    left, legend = 56, 36
+    x = _scale(0, max(len(labels) - 1, 1), width - left + 4, 8)
+    y = _scale(0, hi, height - 14 - legend, 8, invert=True)
+
+    def at(i: int, value: float) -> str:
+        return f"{left + x(i) - 4:.1f} {y(value):.1f}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="100%" role="img" aria-label="{escape(title)}" class="chart forecast">'
+             f'<title>{escape(title)}</title><desc>{escape(description)}</desc>']
+    for value in (0.0, hi):
+        parts.append(f'<line x1="{left}" x2="{width - 4}" y1="{y(value):.1f}" '
+                     f'y2="{y(value):.1f}" stroke="{LIMIT}" stroke-width="0.5"/>'
+                     f'<text x="2" y="{y(value) + 4:.1f}" font-size="11" fill="{LINE}">'
+                     f'{escape(number(value))}</text>')
+    first = len(actual)
+    for low, high, opacity in (("lo95", "hi95", 0.12), ("lo80", "hi80", 0.25)):
+        if ahead:
+            upper = [at(first + i, getattr(a, high)) for i, a in enumerate(ahead)]
+            lower = [at(first + i, getattr(a, low)) for i, a in enumerate(ahead)]
+            parts.append(f'<path d="M{" L".join(upper + lower[::-1])}Z" fill="{FORECAST}" '
+                         f'fill-opacity="{opacity}" stroke="none"/>')
+    runs: list[list[str]] = [[]]
+    for i, value in enumerate(actual):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(at(i, value))
+    for run in runs:
+        if run:
+            parts.append(f'<path d="M{" L".join(run)}" fill="none" stroke="{LINE}" '
+                         f'stroke-width="1.5"/>')
+    if ahead:
+        line = [at(first + i, a.value) for i, a in enumerate(ahead)]
+        if actual and actual[-1] is not None:
+            line.insert(0, at(first - 1, actual[-1]))
+        parts.append(f'<path d="M{" L".join(line)}" fill="none" stroke="{FORECAST}" '
+                     f'stroke-width="2" stroke-dasharray="6 4"/>')
+    base = height - 14 - legend
+    for i in dict.fromkeys((0, len(labels) - 1)):
+        anchor = "start" if i == 0 else "end"
+        parts.append(f'<text x="{left + x(i) - 4:.1f}" y="{base + 12}" font-size="11" '
+                     f'text-anchor="{anchor}" fill="{LINE}">{escape(labels[i])}</text>')
+    row = base + 30
+    keys = [(LINE, "0", names["actual"])]
+    if ahead:
+        keys.append((FORECAST, "6 4", names["forecast"]))
+    position = left
+    for colour, dash, name in keys:
+        parts.append(f'<line x1="{position}" x2="{position + 28}" y1="{row - 4}" '
+                     f'y2="{row - 4}" stroke="{colour}" stroke-width="2" '
+                     f'stroke-dasharray="{dash}"/><text x="{position + 34}" y="{row}" '
+                     f'font-size="12" fill="{LINE}">{escape(name)}</text>')
+        position += 150
+    if ahead:
+        for opacity, name in ((0.25, names["80"]), (0.12, names["95"])):
+            parts.append(f'<rect x="{position}" y="{row - 10}" width="20" height="12" '
+                         f'fill="{FORECAST}" fill-opacity="{opacity}" stroke="{FORECAST}" '
+                         f'stroke-width="0.5"/><text x="{position + 26}" y="{row}" '
+                         f'font-size="12" fill="{LINE}">{escape(name)}</text>')
+            position += 120
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,7 +1,7 @@
 """The roles of the dashboard and what each may see: the one place entitlements are decided.
 
 Every role sees the aggregate figures of the whole county, always with small counts
-suppressed (`indicators.suppression`). Three views are the exception the roles exist for, each
+suppressed (`indicators.suppression`). These views are the exception the roles exist for, each
 granted per role for its own units only (`OWN_UNITS`), for every unit (`ALL_UNITS`) or not at
 all (None):
 
@@ -11,7 +11,9 @@ all (None):
   redacted at import; names, diagnoses and events are not);
 - the documentation-quality scorecard with the import quarantine's counts: aggregates, but
   about how the county's staff record and how its imports fail, for those who steer or fix
-  data quality.
+  data quality;
+- the 24-hour-care risk scores (`risk_list`, person-level; below), beside the model's card
+  (`risk_card`, yes or no).
 
 Assumptions, stated also in docs/web.md:
 
@@ -36,7 +38,27 @@ no role is refused them. The page is in the navigation of the roles that plan ca
 (`plans`): directors, who decide it; supervisors, who plan their units' lists and sessions;
 analysts, who prepare the scenarios. Situation-centre staff and the administrator do not plan
 waiting lists; leaving the link out keeps their navigation to their work, and each can still
-open the page by its address.
+open the page by its address. Demand forecasts (/forecasts, /api/v1/forecasts/...) are the
+same kind of aggregate (counts and forecasts below `min_cell_size` persons are hidden) for
+the same planning roles: their link goes with `plans` too.
+
+The 24-hour-care risk model (/risk, /api/v1/risk/..., docs/risk-model.md) is profiling, shown
+only while the county has switched it on (`risk_model_enabled`), and split in two:
+
+- the model card (`risk_card`): how well the model does on a held-out period — AUC with its
+  interval, calibration, performance by sex, age group and municipality with small groups
+  suppressed. Aggregates, but about a model that scores persons: for those who decide whether
+  and how it is used and who must be able to question it — the director, the analyst (who
+  evaluates it) and the supervisor (whose staff would act on it). Not for situation-centre
+  staff (no part of their work) nor the administrator (least privilege).
+- the list of scored clients (`risk_list`, person-level): for a supervisor, their own units'
+  clients only (`OWN_UNITS`), as an input to their staff's service-need assessments of
+  persons they already serve. A client is *attached* to the unit of their latest done
+  general-practice or home-care visit in the 12 months before the model's scoring day (the
+  health station or home-care team that serves them now); a client with no such visit is
+  attached to no unit and listed to no one. Nobody else sees the list: a director or an
+  analyst has no care relationship with the clients, so county-wide person-level scores would
+  be profiling without a care purpose (docs/risk-model.md, "The legal-basis question").
 
 The situation centre's roles (ED nurse, ward nurse, home-care coordinator, transport
 coordinator, situation-centre coordinator, viewer) see the dashboard's aggregates only; what
@@ -68,8 +90,13 @@ class Role:
     own_units_only: bool = False
     #: May read the audit log and the user list.
     administers: bool = False
-    #: Plans capacity: the waiting-list scenarios page is in the role's navigation.
+    #: Plans capacity: the waiting-list scenarios and demand forecasts pages are in the
+    #: role's navigation.
     plans: bool = False
+    #: The 24-hour-care risk model's card (its held-out evaluation; aggregates).
+    risk_card: bool = False
+    #: The 24-hour-care risk scores of clients attached to the units (person-level).
+    risk_list: Reach = None
 
     @property
     def sees_person_lists(self) -> bool:
@@ -85,10 +112,12 @@ class Role:
 
 
 ROLES: dict[str, Role] = {role.name: role for role in (
-    Role("director", feedback_comments=ALL_UNITS, quality_scorecard=ALL_UNITS, plans=True),
+    Role("director", feedback_comments=ALL_UNITS, quality_scorecard=ALL_UNITS, plans=True,
+         risk_card=True),
     Role("supervisor", overdue_list=OWN_UNITS, feedback_comments=OWN_UNITS,
-         quality_scorecard=ALL_UNITS, own_units_only=True, plans=True),
-    Role("analyst", quality_scorecard=ALL_UNITS, plans=True),
+         quality_scorecard=ALL_UNITS, own_units_only=True, plans=True, risk_card=True,
+         risk_list=OWN_UNITS),
+    Role("analyst", quality_scorecard=ALL_UNITS, plans=True, risk_card=True),
     Role("situation_centre"),
     Role("administrator", quality_scorecard=ALL_UNITS, administers=True),
     Role("ed_nurse"),
@@ -100,7 +129,8 @@ ROLES: dict[str, Role] = {role.name: role for role in (
 
 #: What each view is called in refusals (English: the API and the audit log).
 VIEWS = {"overdue_list": "person-level lists", "feedback_comments": "feedback comments",
-         "quality_scorecard": "the documentation-quality scorecard"}
+         "quality_scorecard": "the documentation-quality scorecard",
+         "risk_list": "person-level risk scores"}
 
 
 #: The reach of a situation-centre right: every entity (ALL_UNITS), those of the wards named in
@@ -148,10 +178,10 @@ class NotEntitled(TilannekuvaError):
 
 def scope(role: Role, view: str, own_units: Collection[str],
           asked: Collection[str] | None) -> list[str] | None:
-    """The units whose `view` (overdue_list, feedback_comments, quality_scorecard) the user
-    may see, for a request naming `asked` units (None or empty: all the user may see). None
-    means every unit. Refuses a role without the view, and, for a role limited to its own
-    units, any unit that is not its own."""
+    """The units whose `view` (overdue_list, feedback_comments, quality_scorecard,
+    risk_list) the user may see, for a request naming `asked` units (None or empty: all the
+    user may see). None means every unit. Refuses a role without the view, and, for a role
+    limited to its own units, any unit that is not its own."""
     reach = getattr(role, view)
     if reach is None:
         raise NotEntitled(f"The role {role.name} is not entitled to {VIEWS[view]}.",
