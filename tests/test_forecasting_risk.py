@@ -236,3 +236,40 @@ def test_person_explanation_adds_up_to_the_score(synthetic, held):
     assert explained["band"] == (pytest.approx(top.low95), pytest.approx(top.high95))
     with pytest.raises(risk.RiskModelDisabled):
         risk.person_explanation(replace(synthetic, risk_model_enabled=False), model, person)
+
+
+def test_the_command_line_hides_small_entry_counts_as_the_dashboard_does():
+    """Groups by hand, min_cell_size 5: women 43 persons with 2 entries (1–4 entries: the count,
+    observed rate and AUC hidden), men 40 with 12 (shown: 12, 12/40 = 30.00 %), municipality
+    099 with 3 persons, all women without an entry (suppressed). Calibration tenth 1: 50
+    persons at an observed 6 % = 3 entries (hidden); tenth 2: 50 at 20 % = 10 entries
+    (shown)."""
+    from rich.console import Console
+
+    from tilannekuva.forecasting import risk_report
+    from tilannekuva.forecasting.risk_evaluation import Evaluation, by_group
+
+    sex = ["female"] * 40 + ["male"] * 40 + ["female"] * 3
+    y = np.array([1] * 2 + [0] * 38 + [1] * 12 + [0] * 28 + [0] * 3)
+    test = pd.DataFrame({"sex": sex, "age": [80] * 83,
+                         "municipality": ["010"] * 80 + ["099"] * 3})
+    groups = by_group(test, y, np.full(83, 0.2), 5)
+    bins = pd.DataFrame({"bin": [1, 2], "low": [0.0, 0.1], "high": [0.1, 0.3],
+                         "persons": [50, 50], "mean_predicted": [0.05, 0.2],
+                         "observed": [0.06, 0.2], "low95": [0.02, 0.11],
+                         "high95": [0.16, 0.33]})
+    e = Evaluation(12, [date(2024, 1, 1)], date(2025, 1, 1), 1000, 50, 83, 14, 0.8, 0.7, 0.9,
+                   0.1, 0.11, 0.0, 1.0, bins, groups)
+    console = Console(record=True, width=200)
+    console.print(risk_report.groups_table(e, 5))
+    console.print(risk_report.calibration_table(e, 5))
+    text = console.export_text()
+    female = next(line for line in text.splitlines() if "female" in line)
+    assert "hidden" in female and " 2 " not in female and "5.00 %" not in female
+    male = next(line for line in text.splitlines() if " male " in line)
+    assert "12" in male and "30.00 %" in male
+    assert "suppressed" in next(line for line in text.splitlines() if "099" in line)
+    tenth1 = next(line for line in text.splitlines()
+                  if [cell.strip() for cell in line.split("│")][1:2] == ["1"])
+    assert "hidden" in tenth1 and "6.00 %" not in tenth1
+    assert "20.00 %" in text

@@ -859,7 +859,7 @@ def risk_report(
                                        lambda step, done, total: update("Risk model", done,
                                                                         total))
         console.print(risk_report.summary_table(evaluation))
-        console.print(risk_report.calibration_table(evaluation))
+        console.print(risk_report.calibration_table(evaluation, settings.min_cell_size))
         console.print(risk_report.groups_table(evaluation, settings.min_cell_size))
 
 

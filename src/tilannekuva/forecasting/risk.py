@@ -20,6 +20,7 @@ over: decision support for a professional, never a decision (docs/risk-model.md)
 from __future__ import annotations
 
 import pickle
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -207,6 +208,21 @@ def load_model(settings: Settings, path: Path) -> RiskModel:
     return saved["model"]
 
 
+_EXPLAINERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _explainer(estimator: HistGradientBoostingClassifier):
+    """shap's TreeExplainer of `estimator`, built once per model (shap is imported only when a
+    person's score is explained): building one walks every tree, tens of milliseconds, and a
+    dashboard page explains many persons of the same model."""
+    found = _EXPLAINERS.get(estimator)
+    if found is None:
+        import shap
+
+        found = _EXPLAINERS[estimator] = shap.TreeExplainer(estimator)
+    return found
+
+
 def person_explanation(settings: Settings, model: RiskModel, person_id: str,
                        top: int = 5) -> dict:
     """One person's score on the scoring day, its uncertainty band, and the features that
@@ -215,14 +231,12 @@ def person_explanation(settings: Settings, model: RiskModel, person_id: str,
     of the entry rate observed in the held-out period among persons whose score fell in the
     same calibration bin. For entitled, audited views only (the caller's duty)."""
     require_enabled(settings)
-    import shap  # loaded only when a person's score is explained
-
     rows = model.current.index[model.current.person_id == person_id]
     if len(rows) == 0:
         raise RiskDataError(f"Person {person_id} is not in the model's population on "
                             f"{model.scoring_day} (aged 65 or over, not in 24-hour housing).")
     row = model.current.loc[rows[:1], list(FEATURE_NAMES)].to_numpy(float)
-    explainer = shap.TreeExplainer(model.estimator)
+    explainer = _explainer(model.estimator)
     values = np.asarray(explainer.shap_values(row)).reshape(-1)
     risk = float(predict(model.estimator, model.current.loc[rows[:1]])[0])
     order = np.argsort(-np.abs(values))[:top]

@@ -168,3 +168,31 @@ def evaluate(test: pd.DataFrame, p: np.ndarray, horizon: int, min_cell_size: int
         calibration_intercept=intercept, calibration_slope=slope,
         bins=reliability(y, p, max(1, min(BINS, len(y) // min_cell_size))),
         groups=by_group(test, y, p, min_cell_size))
+
+
+def shown_groups(evaluation: Evaluation, min_cell_size: int) -> pd.DataFrame:
+    """The evaluation's groups as they may leave the system (dashboard, API, command line):
+    a group under `min_cell_size` persons is suppressed (`evaluate`: every figure emptied), and
+    in a group shown, a count of entries from 1 to `min_cell_size` − 1 is hidden
+    (`entries_hidden`) with the observed rate and AUC that would reveal it — the small-count
+    rule of every figure leaving the system. The size and the mean prediction stay: they say
+    nothing about who entered."""
+    groups = evaluation.groups.copy()
+    small = groups.entries.fillna(0).between(1, min_cell_size - 1) & ~groups.suppressed
+    groups["entries_hidden"] = small.astype(bool)
+    groups.loc[small, ["entries", "observed", "auc"]] = None
+    groups.loc[groups.suppressed, "persons"] = None
+    return groups
+
+
+def shown_bins(evaluation: Evaluation, min_cell_size: int) -> pd.DataFrame:
+    """The calibration bins, with the observed rate and its interval hidden where they rest
+    on 1 to `min_cell_size` − 1 entries (`entries_hidden`), as in `shown_groups`."""
+    bins = evaluation.bins.copy()
+    entries = (bins.observed * bins.persons).round()
+    small = entries.between(1, min_cell_size - 1)
+    bins["entries_hidden"] = small.astype(bool)
+    bins[["observed", "low95", "high95"]] = bins[["observed", "low95", "high95"]].astype(
+        object)
+    bins.loc[small, ["observed", "low95", "high95"]] = None
+    return bins

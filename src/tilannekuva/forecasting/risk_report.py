@@ -1,11 +1,13 @@
-"""The risk model's evaluation as Rich tables for the command line: aggregates only (groups
-below the minimum cell size already emptied by risk_evaluation); no person's score."""
+"""The risk model's evaluation as Rich tables for the command line: aggregates only, with the
+same small-count rule as the dashboard (`risk_evaluation.shown_groups`, `shown_bins`: groups
+under the minimum cell size emptied, 1 to min − 1 entries hidden with what would reveal them);
+no person's score."""
 
 from __future__ import annotations
 
 from rich.table import Table
 
-from .risk_evaluation import Evaluation
+from .risk_evaluation import Evaluation, shown_bins, shown_groups
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
@@ -32,29 +34,37 @@ def summary_table(e: Evaluation) -> Table:
     return table
 
 
-def calibration_table(e: Evaluation) -> Table:
-    table = Table(title="Calibration: held-out persons in tenths of predicted risk")
+def calibration_table(e: Evaluation, min_cell_size: int) -> Table:
+    table = Table(title="Calibration: held-out persons in tenths of predicted risk (observed "
+                  f"rates resting on 1–{min_cell_size - 1} entries hidden)")
     for name in ("bin", "predicted range", "persons", "mean predicted", "observed",
                  "observed 95 %"):
         table.add_column(name, justify="right")
-    for row in e.bins.itertuples():
+    for row in shown_bins(e, min_cell_size).itertuples():
+        observed = ("hidden", "") if row.entries_hidden else (
+            _pct(row.observed, 2), f"{_pct(row.low95, 2)} – {_pct(row.high95, 2)}")
         table.add_row(str(row.bin), f"{_pct(row.low, 2)} – {_pct(row.high, 2)}",
-                      f"{row.persons:,}", _pct(row.mean_predicted, 2), _pct(row.observed, 2),
-                      f"{_pct(row.low95, 2)} – {_pct(row.high95, 2)}")
+                      f"{row.persons:,}", _pct(row.mean_predicted, 2), *observed)
     return table
 
 
 def groups_table(e: Evaluation, min_cell_size: int) -> Table:
-    table = Table(title=f"By group (groups under {min_cell_size} persons suppressed; AUC "
-                  f"needs {min_cell_size} persons with and without an entry)")
+    table = Table(title=f"By group (groups under {min_cell_size} persons suppressed, 1–"
+                  f"{min_cell_size - 1} entries hidden; AUC needs {min_cell_size} persons with "
+                  "and without an entry)")
     for name in ("dimension", "group", "persons", "entries", "mean predicted", "observed",
                  "AUC"):
         table.add_column(name, justify="left" if name in ("dimension", "group") else "right")
-    for row in e.groups.itertuples():
+    for row in shown_groups(e, min_cell_size).itertuples():
         if row.suppressed:
             table.add_row(row.dimension, str(row.group), "suppressed", "", "", "", "")
             continue
-        table.add_row(row.dimension, str(row.group), f"{row.persons:,}", f"{row.entries:,}",
-                      _pct(row.mean_predicted, 2), _pct(row.observed, 2),
+        if row.entries_hidden:
+            table.add_row(row.dimension, str(row.group), f"{row.persons:,.0f}", "hidden",
+                          _pct(row.mean_predicted, 2), "hidden", "–")
+            continue
+        table.add_row(row.dimension, str(row.group), f"{row.persons:,.0f}",
+                      f"{row.entries:,.0f}", _pct(row.mean_predicted, 2),
+                      _pct(row.observed, 2),
                       "–" if row.auc is None or row.auc != row.auc else f"{row.auc:.3f}")
     return table

@@ -24,8 +24,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from ..forecasting import risk
+from ..forecasting.risk_evaluation import shown_bins, shown_groups
 from .api import Problem, SignedIn, Values, _clean, _errors
-from .risk_lists import PAGE_SIZE, PAGES, RiskModels, card_bins, card_groups, risk_list_for
+from .risk_lists import PAGE_SIZE, PAGES, RiskModels, risk_list_for
 from .roles import NotEntitled
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk model"])
@@ -154,14 +155,14 @@ def model_card(request: Request, user: SignedIn, horizon: HorizonQuery = Horizon
                        entries_hidden=bool(g["entries_hidden"]),
                        **{k: None if g["suppressed"] else _clean(g[k]) for k in (
                            "persons", "entries", "mean_predicted", "observed", "auc")})
-              for g in card_groups(e, cells).astype(object).to_dict("records")]
+              for g in shown_groups(e, cells).astype(object).to_dict("records")]
     bins = [CalibrationBin(bin=int(b["bin"]), persons=int(b["persons"]),
                            mean_predicted=b["mean_predicted"],
                            entries_hidden=bool(b["entries_hidden"]),
                            **{name: _clean(b[k]) for name, k in (
                                ("observed", "observed"), ("observed_low95", "low95"),
                                ("observed_high95", "high95"))})
-            for b in card_bins(e, cells).astype(object).to_dict("records")]
+            for b in shown_bins(e, cells).astype(object).to_dict("records")]
     return ModelCard(horizon=model.horizon, scoring_day=model.scoring_day,
                      persons_scored=len(model.current), trained_days=model.trained_days,
                      test_day=e.test_day, held_out_persons=e.persons,

@@ -28,7 +28,6 @@ import pandas as pd
 
 from ..config import Settings
 from ..forecasting import risk
-from ..forecasting.risk_evaluation import Evaluation
 from ..forecasting.risk_features import add_months
 from .accounts import User
 from .figures import Figures
@@ -114,33 +113,6 @@ class RiskModels:
             with self._lock:
                 loaded.explanations[person_id] = found
         return found
-
-
-def card_groups(evaluation: Evaluation, min_cell_size: int) -> pd.DataFrame:
-    """The evaluation's groups as the dashboard shows them: a group under `min_cell_size`
-    persons is suppressed (risk_evaluation: every figure emptied), and in a group shown, a
-    count of entries from 1 to `min_cell_size` − 1 is hidden (`entries_hidden`) with the
-    observed rate and AUC that would reveal it — the small-count rule of every figure leaving
-    the system. The size and the mean prediction stay: they say nothing about who entered."""
-    groups = evaluation.groups.copy()
-    small = groups.entries.fillna(0).between(1, min_cell_size - 1) & ~groups.suppressed
-    groups["entries_hidden"] = small.astype(bool)
-    groups.loc[small, ["entries", "observed", "auc"]] = None
-    groups.loc[groups.suppressed, "persons"] = None
-    return groups
-
-
-def card_bins(evaluation: Evaluation, min_cell_size: int) -> pd.DataFrame:
-    """The calibration bins, with the observed rate and its interval hidden where they rest
-    on 1 to `min_cell_size` − 1 entries (`entries_hidden`), as in `card_groups`."""
-    bins = evaluation.bins.copy()
-    entries = (bins.observed * bins.persons).round()
-    small = entries.between(1, min_cell_size - 1)
-    bins["entries_hidden"] = small.astype(bool)
-    bins[["observed", "low95", "high95"]] = bins[["observed", "low95", "high95"]].astype(
-        object)
-    bins.loc[small, ["observed", "low95", "high95"]] = None
-    return bins
 
 
 def attached_units(figures: Figures, scoring_day) -> pd.DataFrame:

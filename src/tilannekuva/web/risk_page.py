@@ -18,8 +18,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from ..forecasting import risk
+from ..forecasting.risk_evaluation import shown_bins, shown_groups
 from .pages import PageUser, render, translator_of
-from .risk_lists import PAGE_SIZE, PAGES, RiskModels, card_bins, card_groups, risk_list_for
+from .risk_lists import PAGE_SIZE, PAGES, RiskModels, risk_list_for
 from .roles import NotEntitled
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,7 @@ def risk_page(request: Request, user: PageUser) -> HTMLResponse:
     evaluation, cells = loaded.model.evaluation, models.figures.min_cell_size
     return render(request, "risk.html", user, state="on", horizon=horizon,
                   model=loaded.model, evaluation=evaluation, min_cell_size=cells,
-                  group_rows=card_groups(evaluation, cells),
-                  bin_rows=card_bins(evaluation, cells),
+                  group_rows=shown_groups(evaluation, cells),
+                  bin_rows=shown_bins(evaluation, cells),
                   page=page,
                   pages=PAGES, page_size=PAGE_SIZE, rows=rows, units=units, total=total)
