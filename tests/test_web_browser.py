@@ -253,10 +253,11 @@ def expect_language(page: Page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
     nav = page.get_by_role("navigation", name=t["nav.label"])
     # A director: every capability, the feedback comments, the scorecard, the waiting-list
-    # scenarios and the report.
+    # scenarios, the demand forecasts, the risk model's card and the report.
     expect(nav.get_by_role("link")).to_have_text(
         [t["nav.overview"], *[t[f"group.{g}"] for g in GROUPS], t["nav.comments"],
-         t["nav.quality"], t["nav.scenarios"], t["nav.report"]])
+         t["nav.quality"], t["nav.scenarios"], t["nav.forecasts"], t["nav.risk"],
+         t["nav.report"]])
     expect(page.get_by_label(t["language.label"], exact=True)).to_have_value(language)
     expect(page.get_by_role("button", name=t["nav.logout"])).to_be_visible()
 
