@@ -28,12 +28,15 @@ class Plan:
     name: str
     classes: tuple[str, ...]
     week_starts: tuple[date, ...]
-    arrivals: np.ndarray      # (weeks, classes) expected arrivals in each week
+    arrivals: np.ndarray      # (weeks, classes) expected arrivals in each week, before season
     capacity: np.ndarray      # (weeks,) expected treatments in each week
     deadlines: np.ndarray     # (classes,) weeks
     reneging: np.ndarray      # (classes,) weekly probability of leaving untreated
     initial: np.ndarray       # (classes, n) patients waiting at the start, by arrival week
     order: str = "priority"   # "priority" (class, then in turn) or "deadline" (earliest due)
+    #: (weeks, 7) demand factor of each day: the seasonality factor of the day's calendar
+    #: month. None: no seasonality (every day 1).
+    season: np.ndarray | None = None
 
 
 def _in(period: Change | ExtraSessions, day: date) -> bool:
@@ -60,8 +63,17 @@ def waiting_by_week(initial: Initial, classes: tuple[str, ...]) -> np.ndarray:
     return table
 
 
+def daily_season(factors: list[float], week_starts: tuple[date, ...]) -> np.ndarray:
+    """(weeks, 7): the factor of the calendar month of each day of each week (index 0 =
+    January), so a week that spans a month end takes each of its days at its own month's."""
+    months = np.array([[(start + timedelta(days=d)).month - 1 for d in range(7)]
+                       for start in week_starts])
+    return np.asarray(factors, float)[months]
+
+
 def build_plan(scenario: Scenario, initial: Initial, start: date) -> Plan:
-    """Resolves growth, changes and extra sessions week by week from `start`."""
+    """Resolves growth, changes and extra sessions week by week from `start`, and the
+    seasonality day by day."""
     classes = tuple(c.name for c in scenario.classes)
     missing = [name for name in classes if name not in initial.classes]
     if missing:
@@ -85,4 +97,6 @@ def build_plan(scenario: Scenario, initial: Initial, start: date) -> Plan:
         deadlines=np.array([c.deadline_weeks for c in scenario.classes]),
         reneging=np.array([initial.classes[name].reneging_per_week for name in classes]),
         initial=waiting_by_week(initial, classes), order=scenario.order,
+        season=None if scenario.seasonality is None
+        else daily_season(scenario.seasonality, week_starts),
     )

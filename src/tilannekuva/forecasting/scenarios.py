@@ -3,7 +3,8 @@ share and compare. Every value is checked on loading; a bad one is refused with 
 the field named, so a shared file never runs with a silently wrong number.
 
 Units: weeks and rates per week, as in `queueing`. Periods of change are calendar dates
-(inclusive); a week belongs to a period when the week's first day is in it.
+(inclusive); a week belongs to a period when the week's first day is in it. Seasonality is
+the exception: its monthly factors apply day by day (`plan.build_plan`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import TilannekuvaError
 
@@ -26,6 +34,12 @@ CLOCKS = {
 }
 
 NonNegative = Annotated[float, Field(ge=0)]
+#: Twelve monthly demand factors, January to December.
+MonthlyFactors = Annotated[list[Annotated[float, Field(gt=0)]], Field(min_length=12,
+                                                                      max_length=12)]
+#: How far the factors' mean may be from 1 (rounding of hand-written decimals aside, a mean
+#: away from 1 would change the year's demand, which is growth's and demand_changes' job).
+SEASON_MEAN_TOLERANCE = 1e-6
 
 
 class _Strict(BaseModel):
@@ -120,6 +134,22 @@ class Scenario(_Strict):
     demand_changes: list[Change] = []
     capacity_changes: list[Change] = []
     extra_sessions: list[ExtraSessions] = []
+    seasonality: MonthlyFactors | None = None
+
+    @field_validator("seasonality")
+    @classmethod
+    def _mean_one(cls, factors: list[float] | None) -> list[float] | None:
+        """The factors only move demand between months: their mean must be 1. A file whose
+        factors do not average 1 is refused rather than rescaled, so that the numbers run are
+        the numbers written."""
+        if factors is not None:
+            mean = sum(factors) / len(factors)
+            if abs(mean - 1) > SEASON_MEAN_TOLERANCE:
+                raise ValueError(f"the twelve monthly factors must average 1 (they move demand "
+                                 f"between months, not add to it); their mean is {mean:.6g}. "
+                                 f"Divide each by {mean:.6g}, or change demand_growth_per_year "
+                                 "or demand_changes for more or less demand")
+        return factors
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

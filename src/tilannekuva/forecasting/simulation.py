@@ -3,7 +3,8 @@ with numpy.
 
 The model (docs/forecasting.md has it in full): patients are counted by class and by week of
 arrival. Each day, arrivals of each class are Poisson with a seventh of the week's expected
-arrivals, and the day's treatments are Poisson with a seventh of the week's capacity;
+arrivals, times the seasonality factor of the day's calendar month when the scenario has one,
+and the day's treatments are Poisson with a seventh of the week's capacity;
 treatments go to waiting patients in the scenario's order — by priority class and then in
 turn (oldest first), or by the earliest deadline — and capacity not needed that day is lost.
 At the end of each week every waiting patient leaves untreated with the class's reneging
@@ -83,7 +84,10 @@ def simulate(plan: Plan, runs: int, seed: int,
         newest = np.argsort(perm)[np.arange(classes) * width + width - 1]
         cells = counts[:, :, first:last].reshape(runs, classes * width)[:, perm]
         served = np.zeros_like(cells)
-        arrivals = rng.poisson(plan.arrivals[t] / DAYS_PER_WEEK, (DAYS_PER_WEEK, runs, classes))
+        rate = plan.arrivals[t] / DAYS_PER_WEEK
+        if plan.season is not None:
+            rate = plan.season[t][:, None, None] * rate  # (days, 1, classes)
+        arrivals = rng.poisson(rate, (DAYS_PER_WEEK, runs, classes))
         capacity = rng.poisson(plan.capacity[t] / DAYS_PER_WEEK, (DAYS_PER_WEEK, runs, 1))
         for day in range(DAYS_PER_WEEK):
             cells[:, newest] += arrivals[day]
