@@ -364,3 +364,47 @@ def test_axe_finds_no_wcag_21_aa_violations_on_the_page_switched_on(on, language
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# --- warm-up at server start ------------------------------------------------------------------
+
+@pytest.fixture
+def only_risk_warm_up(monkeypatch):
+    """`create_app(warm=True)` also starts the figures' warm-up, which computes every default
+    view (a minute over the synthetic county) and would still be running when the test ends;
+    only the risk model's warm-up is under test here, so the figures' is left out."""
+    from tilannekuva.web.figures import Figures
+
+    monkeypatch.setattr(Figures, "warm", lambda self, groups=(): None)
+
+
+@pytest.mark.slow
+def test_the_server_loads_the_trained_model_in_the_background_at_start(on, only_risk_warm_up):
+    """`tilannekuva serve` (create_app with warm) loads the trained 12-month model and builds
+    its explainer before anyone asks; the 36-month model was never trained (three years of
+    data allow none), so there is nothing to warm for it and that is no error."""
+    _, settings, model, _, _ = on
+    app = create_app(settings.database, settings, warm=True)
+    models = app.state.risk_models
+    assert models.warm_up_done.wait(timeout=300)
+    assert models.warmed == (12,)
+    # Loaded before any request, from the file `risk train` wrote, with its explainer built.
+    loaded = models._loaded[12]
+    assert loaded.path == model_path(settings.database, 12)
+    assert loaded.model.scoring_day == model.scoring_day
+    assert loaded.model.estimator in risk._EXPLAINERS
+    assert models.get(12) is loaded  # the page's own call finds it ready
+
+
+def test_nothing_is_warmed_without_a_model_or_while_switched_off(tmp_path, only_risk_warm_up):
+    db = hand_county(tmp_path / "county.duckdb")
+    on = Settings(database=db, min_cell_size=5, pseudonym_key=None, risk_model_enabled=True)
+    models = create_app(db, on, warm=True).state.risk_models
+    # No model file beside the county: the warm-up ends at once with nothing loaded, and the
+    # server is up (create_app returned).
+    assert models.warm_up_done.wait(timeout=60)
+    assert models.warmed == () and models._loaded == {}
+    off = create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None),
+                     warm=True).state.risk_models
+    # Switched off, no warm-up is started at all.
+    assert not off.warm_up_done.is_set() and off.warmed == ()

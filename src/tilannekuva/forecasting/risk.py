@@ -211,10 +211,11 @@ def load_model(settings: Settings, path: Path) -> RiskModel:
 _EXPLAINERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _explainer(estimator: HistGradientBoostingClassifier):
+def explainer(estimator: HistGradientBoostingClassifier):
     """shap's TreeExplainer of `estimator`, built once per model (shap is imported only when a
-    person's score is explained): building one walks every tree, tens of milliseconds, and a
-    dashboard page explains many persons of the same model."""
+    person's score is explained, or when the server warms the model up): building one walks
+    every tree, tens of milliseconds, and a dashboard page explains many persons of the same
+    model."""
     found = _EXPLAINERS.get(estimator)
     if found is None:
         import shap
@@ -236,15 +237,15 @@ def person_explanation(settings: Settings, model: RiskModel, person_id: str,
         raise RiskDataError(f"Person {person_id} is not in the model's population on "
                             f"{model.scoring_day} (aged 65 or over, not in 24-hour housing).")
     row = model.current.loc[rows[:1], list(FEATURE_NAMES)].to_numpy(float)
-    explainer = _explainer(model.estimator)
-    values = np.asarray(explainer.shap_values(row)).reshape(-1)
+    explained_by = explainer(model.estimator)
+    values = np.asarray(explained_by.shap_values(row)).reshape(-1)
     risk = float(predict(model.estimator, model.current.loc[rows[:1]])[0])
     order = np.argsort(-np.abs(values))[:top]
     described = {f.name: f.description for f in FEATURES}
     return {
         "person_id": person_id, "scoring_day": model.scoring_day, "horizon": model.horizon,
         "risk": risk, "band": model.evaluation.band(risk),
-        "base_log_odds": float(np.ravel(explainer.expected_value)[0]),
+        "base_log_odds": float(np.ravel(explained_by.expected_value)[0]),
         "contributions": [{"feature": FEATURE_NAMES[i], "description": described[
             FEATURE_NAMES[i]], "value": float(row[0, i]), "log_odds": float(values[i])}
             for i in order],

@@ -69,8 +69,10 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     """The application over the county database at `path` and the situation centre's database
     (`settings.situation_url`, its tables created if missing). With `warm`, the views people open
     first are computed in the background at once (`Figures.warm`: the overview, which is every
-    capability's default view, and the access and T3 pages per filter value), so early
-    visitors do not wait for them (`tilannekuva serve` does this; tests do not)."""
+    capability's default view, and the access and T3 pages per filter value), and, when the
+    risk model is switched on, its trained models are loaded in a thread of their own
+    (`RiskModels.warm`), so early visitors do not wait for them (`tilannekuva serve` does
+    this; most tests do not)."""
     figures = Figures(open_county(path), settings.min_cell_size, settings.spc_run_length)
     if warm:
         threading.Thread(target=figures.warm, args=(FILTER_WARMED_GROUPS,), name="warm-up",
@@ -88,6 +90,9 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     engine = create_engine(settings.situation_url)
     create_schema(engine)
     app.state.risk_models = RiskModels(path, settings, figures)
+    if warm and settings.risk_model_enabled:
+        threading.Thread(target=app.state.risk_models.warm, name="risk-warm-up",
+                         daemon=True).start()
     app.state.situation = SituationCentre(engine)
     app.state.situation.forget_expired_keys()
     app.mount("/static", StaticFiles(directory=STATIC),

@@ -5,7 +5,8 @@ audited list of scored clients, in one place for the /risk page and the API
 - The model is the file `tilannekuva risk train` writes beside the county database
   (`risk-24h-<h>m.pkl`). Nothing is trained in a request: training reads years of history. A
   loaded model is kept until its file changes (size or modification time), with its scores,
-  the clients' units and each explanation worked out once.
+  the clients' units and each explanation worked out once. The server loads the trained
+  models and builds their explainers in the background at start (`RiskModels.warm`).
 - Nothing is read while the county has the model switched off (`risk.require_enabled`,
   through `risk.load_model` and `risk.person_explanation`).
 - A client is *attached* to the unit of their latest done general-practice or home-care visit
@@ -73,6 +74,27 @@ class RiskModels:
         self.figures = figures
         self._loaded: dict[int, Loaded] = {}
         self._lock = threading.Lock()
+        #: Horizons whose model `warm` has loaded with its explainer built, and whether the
+        #: warm-up has finished (set also when there was nothing to warm).
+        self.warmed: tuple[int, ...] = ()
+        self.warm_up_done = threading.Event()
+
+    def warm(self) -> None:
+        """Loads each trained model through `get` (its scores and the clients' units) and
+        builds its SHAP explainer, importing shap: together some 10 s that the first visitor
+        of /risk would otherwise wait for. `tilannekuva serve` runs this in a background
+        thread when the model is switched on. A horizon without a model file, or with one this
+        installation cannot read, is skipped: /risk says how to train it when asked."""
+        try:
+            for horizon in risk.HORIZONS:
+                try:
+                    loaded = self.get(horizon)
+                except risk.RiskDataError:
+                    continue
+                risk.explainer(loaded.model.estimator)
+                self.warmed += (horizon,)
+        finally:
+            self.warm_up_done.set()
 
     def get(self, horizon: int) -> Loaded:
         """The model of `horizon`: RiskModelDisabled while switched off, RiskDataError when its
