@@ -13,7 +13,11 @@ Each measurement runs in a fresh process (harness.measure) with its peak memory 
 The first run in a process includes numba's compilation of statsforecast's ARIMA (a few
 seconds); times are the best of `--repeat` (default 1: the target is for a cold run).
 `--backtest` also times the rolling-origin backtest (4 origins × 13 weeks) and prints its
-errors against the seasonal naive.
+errors against the seasonal naive. `--registry` also times the registry's six monthly
+forecast indicators (`indicators/forecasts.py`) broken down by unit over the whole data, as
+`/indicator/<id>` with a unit breakdown or `tilannekuva indicators --by unit` computes them
+(history, the per-series backtest that chooses the model, and the forecast), against reading
+the same six series' monthly counts by unit alone.
 
 Target: all unit-by-service series forecast in under 60 s.
 """
@@ -30,7 +34,9 @@ from harness import build_county, measure, run_arguments
 
 from tilannekuva.forecasting.backtest import backtest_rows, summarise_backtest
 from tilannekuva.forecasting.demand import forecast
-from tilannekuva.forecasting.series import read_series
+from tilannekuva.forecasting.series import SERIES, read_series
+from tilannekuva.indicators import Query, Sources, compute, duckdb_file
+from tilannekuva.indicators.forecasts import INDICATORS as REGISTRY_FORECASTS
 
 TARGET_SECONDS = 60.0
 
@@ -57,9 +63,21 @@ def backtest(db: Path, start: date, end: date):
     return summarise_backtest(backtest_rows(counts, 13, 4))
 
 
+def registry_forecasts(db: Path, start: date, end: date) -> int:
+    src = Sources(duckdb_file(db))
+    ids = tuple(i.id for i in REGISTRY_FORECASTS)
+    return len(compute(src, Query(ids, start, end, "month", ("unit",)), 5))
+
+
+def monthly_counts(db: Path, start: date, end: date) -> int:
+    return sum(len(read_series(db, name, "month", ("unit",)).counts) for name in SERIES)
+
+
 def main() -> None:
     parser = run_arguments(__doc__.splitlines()[0])
     parser.add_argument("--backtest", action="store_true", help="also time the backtest")
+    parser.add_argument("--registry", action="store_true",
+                        help="also time the registry's monthly forecast indicators by unit")
     args = parser.parse_args()
     repeat = args.repeat or 1
     with tempfile.TemporaryDirectory(prefix="bench-forecasts-") as tmp:
@@ -84,6 +102,17 @@ def main() -> None:
             print(f"   backtest, 4 origins × 13 weeks           {tested.best:8.2f} s   peak "
                   f"{tested.peak_gb:5.2f} GB")
             print(tested.result.to_string(index=False, float_format="{:.3f}".format))
+        if args.registry:
+            first, last = Sources(duckdb_file(db)).start_dates
+            counted = measure(monthly_counts, db, first, last, repeat, args.memory_limit)
+            forecast_rows = measure(registry_forecasts, db, first, last, repeat,
+                                    args.memory_limit)
+            print(f"   registry: six series' monthly counts by unit (baseline) "
+                  f"{counted.best:8.2f} s   peak {counted.peak_gb:5.2f} GB")
+            print(f"   registry: six forecast indicators by unit, {first} – {last} "
+                  f"{forecast_rows.best:8.2f} s   peak {forecast_rows.peak_gb:5.2f} GB   "
+                  f"{forecast_rows.best / counted.best:.0f}× the baseline's time; "
+                  f"{forecast_rows.result} rows")
     sys.stdout.flush()
 
 

@@ -21,6 +21,7 @@ the last two years, 104 weeks: k = 15…118.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from fastapi.testclient import TestClient
 from tilannekuva.config import Settings
 from tilannekuva.forecasting.backtest import backtest_table
 from tilannekuva.forecasting.demand import forecast_table
+from tilannekuva.indicators import Query, Sources, compute, duckdb_file
 from tilannekuva.store import open_store
 from tilannekuva.web import accounts
 from tilannekuva.web.app import create_app
@@ -85,9 +87,16 @@ def county(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def expected(county) -> dict[str, pd.DataFrame]:
     """The library called directly on the file, before the server holds it."""
+    src = Sources(duckdb_file(county))
+    try:
+        registry = compute(src, Query(("referrals_forecast",), date(2024, 4, 1),
+                                      date(2025, 4, 30), "month"), 5)
+    finally:
+        src.backend.disconnect()
     return {"by_specialty": forecast_table(county, "referrals", "week", HORIZON,
                                            by=("specialty",), min_cell_size=5),
-            "backtest": backtest_table(county, "referrals", "week", min_cell_size=5)}
+            "backtest": backtest_table(county, "referrals", "week", min_cell_size=5),
+            "registry": registry}
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +160,31 @@ def test_the_page_shows_the_forecast_of_the_chosen_value_as_the_library_gives_it
     assert 'aria-current="page"' in re.search(r'<a href="/forecasts".*?>', html).group()
 
 
+def test_the_download_holds_the_history_and_forecast_of_the_page(app, expected):
+    client = client_for(app)
+    query = f"series=referrals&{CHOSEN}&horizon={HORIZON}"
+    assert f'href="/forecasts/download.csv?{query}"'.replace("&", "&amp;") in client.get(
+        f"/forecasts?{query}").text
+    response = client.get(f"/forecasts/download.csv?{query}")
+    assert response.status_code == 200
+    assert "tilannekuva-forecast-referrals.csv" in response.headers["content-disposition"]
+    rows = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig")
+    # Every whole week k = 0…118 counted by hand, then the 8 forecast weeks of the library.
+    actual = rows[rows["kind"] == "actual"]
+    assert actual["period"].tolist() == [monday(k).isoformat() for k in range(119)]
+    assert actual["value"].tolist() == [float(internal(k)) for k in range(119)]
+    ahead = rows[rows["kind"] == "forecast"]
+    library = mine(expected["by_specialty"], "internal_medicine", "forecast")
+    assert ahead["period"].tolist() == [p.date().isoformat() for p in library["period"]]
+    for column in ("value", "lo80", "hi80", "lo95", "hi95"):
+        assert ahead[column].tolist() == pytest.approx(library[column].astype(float).tolist())
+    # A bad choice is refused with its reason, not a file.
+    refused = client.get("/forecasts/download.xlsx?series=nothing")
+    assert refused.status_code == 400 and "nothing" in refused.text
+    excel = client.get(f"/forecasts/download.xlsx?{query}")
+    assert len(pd.read_excel(io.BytesIO(excel.content))) == 119 + HORIZON
+
+
 def test_a_hidden_series_shows_no_numbers(app):
     html = client_for(app).get("/forecasts?series=referrals&by=specialty&specialty=orthopaedics"
                                f"&horizon={HORIZON}").text
@@ -200,6 +234,32 @@ def test_the_planning_roles_have_the_link(app):
     assert link in client_for(app, "johtaja").get("/scenarios?list=file:x").text
     assert link not in client_for(app, "tilannekeskus").get("/scenarios?list=file:x").text
     assert TestClient(app).get("/forecasts", follow_redirects=False).status_code == 303
+
+
+def test_the_registry_forecast_page_shows_counted_months_and_the_forecast(app, expected):
+    # The monthly indicator over April 2024 – April 2025. The data end on Monday 14 April
+    # 2025, so April is not whole: counted are April 2024 – March 2025, each month the
+    # referrals of the Mondays in it (both specialties), and April–June 2025 are forecast.
+    html = client_for(app).get("/indicator/referrals_forecast?start=2024-04&end=2025-04").text
+    shown = re.findall(r'<th scope="row">([\d-]+)</th>\s*<td>(counted|forecast)</td>.*?'
+                       r'data-value="([^"]+)"',
+                       re.search(r'<table class="numbers">.*?</table>', html, re.S).group(), re.S)
+    months = [f"{2024 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(12)]
+    by_hand = {m: 0 for m in months}
+    for k in range(WEEKS):
+        month = monday(k).strftime("%Y-%m")
+        if month in by_hand:
+            by_hand[month] += internal(k) + (2 if k % 3 == 0 else 1)
+    counted = [(m, float(v)) for m, kind, v in shown if kind == "counted"]
+    assert counted == [(m, float(by_hand[m])) for m in months]
+    forecast = [(m, float(v)) for m, kind, v in shown if kind == "forecast"]
+    library = expected["registry"][expected["registry"]["kind"] == "forecast"]
+    assert [m for m, _ in forecast] == ["2025-04", "2025-05", "2025-06"]
+    assert [v for _, v in forecast] == pytest.approx(library["value"].astype(float).tolist())
+    # Drawn as on /forecasts: counts, then the forecast in its 95 % interval (no 80 % one).
+    chart = re.search(r'<svg[^>]*class="chart forecast".*?</svg>', html, re.S).group()
+    assert EN["forecasts.interval95"] in chart and EN["forecasts.interval80"] not in chart
+    assert EN["indicator.forecast_note"] in html
 
 
 # --- the API ------------------------------------------------------------------------------

@@ -124,6 +124,26 @@ def backtest_rows(counts: CountSeries, horizon: int | None = None, windows: int 
     return rows[columns].sort_values(["series_id", "model"]).reset_index(drop=True)
 
 
+def chosen_models(counts: CountSeries, horizon: int | None = None,
+                  windows: int = WINDOWS) -> pd.Series:
+    """Per series id, the model whose backtest MAE is lower: the harmonic regression, or the
+    seasonal naive where the regression forecast worse (on a tie the regression). A history
+    too short for the backtest keeps the regression for every series. What the registry's
+    forecasts use (`monthly`), because a model that loses to last year's value on a series
+    should not be the one shown for it."""
+    ids = counts.counts["series_id"].unique()
+    horizon = horizon or HORIZON[counts.grain]
+    needed = SEASONAL_LAG[counts.grain] + 2 + windows * horizon
+    chosen = pd.Series(MODEL_NAME, index=pd.Index(ids, name="series_id"), name="model")
+    if counts.counts["period"].nunique() < needed:
+        return chosen
+    errors = score(counts, cross_validate(counts, horizon, windows)).pivot(
+        index="series_id", columns="model", values="mae")
+    worse = errors[MODEL_NAME] > errors[BASELINE_NAME]
+    chosen[worse[worse].index] = BASELINE_NAME
+    return chosen
+
+
 def summarise_backtest(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per model over the unsuppressed series: series, mean MASE, the geometric mean
     of rMAE (the average of ratios that treats 2× worse and 2× better alike; Davydenko &

@@ -126,15 +126,16 @@ def read_series(db: str | Path | ibis.BaseBackend, name: str, grain: str = "week
         if not isinstance(db, ibis.BaseBackend):
             backend.disconnect()
     return CountSeries(name, grain, tuple(by), first, last,
-                       _complete(counts, name, tuple(by), periods(first, last, grain)))
+                       complete_periods(counts, name, tuple(by), periods(first, last, grain)))
 
 
-def _complete(counts: pd.DataFrame, name: str, by: tuple[str, ...],
+def complete_periods(counts: pd.DataFrame, name: str, by: tuple[str, ...],
               starts: pd.DatetimeIndex) -> pd.DataFrame:
     """One row per (dimension values, whole period), zero where nothing happened."""
     counts["period"] = pd.to_datetime(counts["period"]).astype("datetime64[ns]")
     starts = starts.astype("datetime64[ns]")
-    groups = counts.groupby(list(by), sort=True) if by else [((), counts)]
+    # A dimension's null value is a series of its own, as in the indicators.
+    groups = counts.groupby(list(by), sort=True, dropna=False) if by else [((), counts)]
     frames = []
     for values, mine in groups:
         values = values if isinstance(values, tuple) else (values,)

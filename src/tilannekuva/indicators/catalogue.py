@@ -19,6 +19,7 @@ from .model import (
     Contrast,
     Count,
     Distribution,
+    Forecast,
     Indicator,
     Mean,
     Quantile,
@@ -55,6 +56,10 @@ def _measure(indicator: Indicator) -> str:
         return ("matched difference of means (treated − comparison within each matching "
                 "stratum, averaged with the treated rows as weights) with its normal 95 % "
                 "interval; numerator = treated rows matched, denominator = treated rows")
+    if isinstance(m, Forecast):
+        return (f"count of rows per month with a forecast of the next {m.horizon} months: "
+                "numerator = value for the months counted; for the months forecast value = the "
+                "point forecast, low–high = its 95 % prediction interval, no numerator")
     raise TypeError(m)
 
 
@@ -66,7 +71,8 @@ def _entry(indicator: Indicator) -> list[str]:
         ("Definition", indicator.definition.en),
         ("Measure", _measure(indicator)),
         ("Unit", indicator.unit),
-        ("Better", indicator.better or "neither direction (a distribution)"),
+        ("Better", indicator.better or "neither direction"
+         + (" (a distribution)" if isinstance(indicator.measure, Distribution) else "")),
         ("Target", "none set" if indicator.target is None else f"{indicator.target:g}"),
         ("Legal basis", indicator.legal_basis or "none"),
         ("Rules", ", ".join(indicator.rules) or "none"),

@@ -65,6 +65,8 @@ DIMENSIONS: dict[str, str] = {
     "weekday": "Day of the week a routing request was made, 1 (Monday) to 7 (Sunday).",
     "urgency_class": "Urgency class of an ambulance transport (urgent, non-urgent).",
     "safety_need": "Safety need of an ambulance transport (isolation, oxygen, ...).",
+    "kind": "Whether a row of a demand forecast is a counted month (actual) or a forecast one "
+            "(forecast).",
     "home_care_unit": "Home-care team (units.unit_id) a discharged patient is handed to.",
 }
 

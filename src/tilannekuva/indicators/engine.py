@@ -29,7 +29,17 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from ..errors import TilannekuvaError
-from .model import Contrast, Count, Distribution, Indicator, Mean, Quantile, Ratio, Share
+from .model import (
+    Contrast,
+    Count,
+    Distribution,
+    Forecast,
+    Indicator,
+    Mean,
+    Quantile,
+    Ratio,
+    Share,
+)
 from .registry import get
 from .sources import GRAINS, Sources
 from .suppression import FIGURES as OUTPUT_FIGURES
@@ -128,7 +138,11 @@ def _fixed(indicator: Indicator, query: Query) -> list[str]:
 def _aggregate(indicator: Indicator, src: Sources, query: Query,
                materialise: bool = False) -> pd.DataFrame:
     events = src.cached(indicator.events) if materialise else indicator.events(src)
-    events = events.filter(events.day >= query.start, events.day <= query.end)
+    if isinstance(indicator.measure, Forecast):  # the model is fitted on all the history
+        events = events.filter(events.day <= query.end)
+        data_end = events.aggregate(last=events.day.max()).to_pyarrow()["last"][0].as_py()
+    else:
+        events = events.filter(events.day >= query.start, events.day <= query.end)
     for name, values in query.filters:
         events = events.filter(events[name].isin(list(values)))
     period = events.day if indicator.snapshot else events.day.truncate(GRAINS[query.grain])
@@ -150,7 +164,10 @@ def _aggregate(indicator: Indicator, src: Sources, query: Query,
         figures["amount"] = events.amount.cast("float64").sum()
     if indicator.about_persons:
         figures["persons"] = events.subject.nunique()
-    return events.group_by(keys).aggregate(**figures).to_pandas()
+    rows = events.group_by(keys).aggregate(**figures).to_pandas()
+    if isinstance(measure, Forecast):
+        rows["data_end"] = data_end
+    return rows
 
 
 def _aggregate_contrast(events, keys: list[str]) -> pd.DataFrame:
@@ -223,9 +240,15 @@ def _t_interval(mean: pd.Series, sd: pd.Series, rows: pd.Series) -> tuple[pd.Ser
 
 def _shape(indicator: Indicator, rows: pd.DataFrame, query: Query) -> pd.DataFrame:
     measure = indicator.measure
-    count = rows["rows"].astype("Int64")
-    if not isinstance(measure, Contrast):
+    if isinstance(measure, Forecast):
+        from ..forecasting.monthly import forecast_rows  # statsforecast only when asked
+
+        dimensions = [d for d in [*query.dimensions, *_fixed(indicator, query)] if d != "kind"]
+        rows = forecast_rows(rows, dimensions, query.start, query.end, measure.horizon)
+        rows["denominator"] = pd.NA
+    elif not isinstance(measure, Contrast):
         rows["low"] = rows["high"] = pd.NA
+    count = rows["rows"].astype("Int64") if "rows" in rows else None
     if isinstance(measure, Share):
         rows["numerator"], rows["denominator"] = rows["hits"].astype("Int64"), count
         rows["value"] = rows["numerator"] / rows["denominator"]

@@ -127,7 +127,26 @@ class Contrast:
     kind: Literal["contrast"] = "contrast"
 
 
-Measure = Share | Quantile | Distribution | Mean | Count | Ratio | Contrast
+@dataclass(frozen=True)
+class Forecast:
+    """A demand forecast: the count of rows per period up to the query's end, then `horizon`
+    periods ahead.
+
+    Every output row is a class of the dimension `kind` (the events carry `kind` = "actual").
+    History rows (`kind` = "actual"; periods in the query whose month is whole in the data):
+    numerator = value = the rows counted. Forecast rows (`kind` = "forecast"; the `horizon`
+    periods after the last whole one): value = the point forecast, `low`–`high` = its 95 %
+    prediction interval, numerator empty. The model
+    is fitted on every whole period up to the query's end, not only those shown, and is chosen
+    per series by a rolling-origin backtest (`forecasting.monthly`, docs/forecasting.md). The
+    persons behind a forecast row, for suppression, are the median of the distinct persons per
+    period over the series' last year."""
+
+    horizon: int = 3
+    kind: Literal["forecast"] = "forecast"
+
+
+Measure = Share | Quantile | Distribution | Mean | Count | Ratio | Contrast | Forecast
 
 #: What a value is: share 0–1; days; minutes; hours; count; index 0–1 (continuity); score
 #: −100…100 (NPS); euros; a mean number of events per person (per_person).
@@ -163,8 +182,12 @@ class Indicator:
 
     @property
     def class_dimension(self) -> tuple[str, ...]:
-        """The class dimension of a distribution, whose classes share one denominator."""
-        return (self.measure.by,) if isinstance(self.measure, Distribution) else ()
+        """The class dimension of a distribution, whose classes share one denominator, or of
+        a forecast, whose rows are counted or forecast months (`kind`): a total over either
+        means nothing, and neither can be kept alone by a filter."""
+        if isinstance(self.measure, Distribution):
+            return (self.measure.by,)
+        return ("kind",) if isinstance(self.measure, Forecast) else ()
 
     @property
     def fixed_dimensions(self) -> tuple[str, ...]:

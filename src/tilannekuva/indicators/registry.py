@@ -10,6 +10,7 @@ from . import (
     digital,
     feedback,
     first_assessment,
+    forecasts,
     heavy_users,
     primary_care,
     quality,
@@ -23,7 +24,7 @@ from .dimensions import DIMENSIONS
 from .model import Indicator
 
 MODULES = (primary_care, specialised, social, t3, continuity, heavy_users, youth_mental_health,
-           care_plans, first_assessment, feedback, quality, digital, situation)
+           care_plans, first_assessment, feedback, quality, digital, situation, forecasts)
 
 
 class UnknownIndicator(TilannekuvaError):

@@ -128,7 +128,8 @@ class Row(BaseModel):
     numerator: int | None
     denominator: int | None
     value: float | None
-    #: 95 % confidence interval of the value, for measures that give one (means, contrasts).
+    #: 95 % interval of the value, for measures that give one: the confidence interval of a
+    #: mean or contrast, the prediction interval of a forecast month.
     low: float | None = None
     high: float | None = None
     suppressed: bool

@@ -171,11 +171,12 @@ FORECAST = "#1f5f9e"
 
 @dataclass(frozen=True)
 class Ahead:
-    """A forecast period: the point forecast and its 80 % and 95 % prediction intervals."""
+    """A forecast period: the point forecast and its 80 % and 95 % prediction intervals (the
+    registry's forecasts have no 80 % one: None)."""
 
     value: float
-    lo80: float
-    hi80: float
+    lo80: float | None
+    hi80: float | None
     lo95: float
     hi95: float
 
@@ -187,8 +188,9 @@ def forecast_svg(labels: Sequence[str], actual: Sequence[float | None],
     """A count series and its forecast as SVG, over the periods named by `labels` (the
     actual ones, then the forecast ones): the actual counts as a solid line, broken where a
     count is hidden (None, a small count); the forecast as a dashed line with its 80 % and
-    95 % intervals as areas. An empty `ahead` (a hidden forecast) draws the history alone.
-    `names` label the legend: actual, forecast, 80 and 95. The axis runs from zero."""
+    95 % intervals as areas (the 80 % one left out when the forecast has none). An empty
+    `ahead` (a hidden forecast) draws the history alone. `names` label the legend: actual,
+    forecast, 80 and 95. The axis runs from zero."""
     shown = [v for v in actual if v is not None] + [a.hi95 for a in ahead]
     if not labels or not shown:
         return Markup("")
@@ -209,7 +211,8 @@ def forecast_svg(labels: Sequence[str], actual: Sequence[float | None],
                      f'<text x="2" y="{y(value) + 4:.1f}" font-size="11" fill="{LINE}">'
                      f'{escape(number(value))}</text>')
     first = len(actual)
-    for low, high, opacity in (("lo95", "hi95", 0.12), ("lo80", "hi80", 0.25)):
+    levels = ("95", "80") if ahead and ahead[0].lo80 is not None else ("95",)
+    for low, high, opacity in (("lo95", "hi95", 0.12), ("lo80", "hi80", 0.25))[:len(levels)]:
         if ahead:
             upper = [at(first + i, getattr(a, high)) for i, a in enumerate(ahead)]
             lower = [at(first + i, getattr(a, low)) for i, a in enumerate(ahead)]
@@ -248,7 +251,10 @@ def forecast_svg(labels: Sequence[str], actual: Sequence[float | None],
                      f'font-size="12" fill="{LINE}">{escape(name)}</text>')
         position += 150
     if ahead:
-        for opacity, name in ((0.25, names["80"]), (0.12, names["95"])):
+        for opacity, level in ((0.25, "80"), (0.12, "95")):
+            if level not in levels:
+                continue
+            name = names[level]
             parts.append(f'<rect x="{position}" y="{row - 10}" width="20" height="12" '
                          f'fill="{FORECAST}" fill-opacity="{opacity}" stroke="{FORECAST}" '
                          f'stroke-width="0.5"/><text x="{position + 26}" y="{row}" '

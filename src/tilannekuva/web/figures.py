@@ -37,7 +37,7 @@ from ..indicators import Query, Sources, compute, get
 from ..indicators.dimensions import DIMENSIONS, band_labels
 from ..indicators.engine import NUMBERED, period_end, period_start
 from ..indicators.feedback import comments as feedback_comments
-from ..indicators.model import Indicator
+from ..indicators.model import Forecast, Indicator
 from ..indicators.overdue import overdue as overdue_list
 from ..indicators.registry import REGISTRY
 from ..reports.scorecard import quarantine_summary
@@ -289,9 +289,12 @@ class Figures:
             return Series(indicator, pd.DataFrame(), None, missing, view=shown_view,
                           grain_fallback=fallback)
         rows = self.values(indicator.id, view)
-        if indicator.fixed_dimensions:  # several values a period: classes, no one line
+        forecast = isinstance(indicator.measure, Forecast)
+        if indicator.fixed_dimensions and not forecast:  # classes a period, no one line
             return Series(indicator, rows, None, view=shown_view, grain_fallback=fallback)
         shown = rows[~rows["suppressed"] & rows["value"].notna()]
+        if forecast:  # one line: the control chart is of the counted months only
+            shown = shown[shown["kind"] == "actual"]
         chart = xmr(shown["value"].astype(float).tolist(), indicator.better, indicator.target,
                     run_length=self.run_length)
         return Series(indicator, rows, chart, chart_periods=tuple(shown["period"]),

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 
 from ..errors import TilannekuvaError
 from ..forecasting.demand import BASELINE_NAME, HORIZON, MODEL_NAME
@@ -28,7 +28,7 @@ from .charts import Ahead, forecast_svg
 from .forecast_runs import MAX_HORIZON, MAX_SERIES, ForecastRuns, check_request
 from .i18n import Translator
 from .labels import value_labels
-from .pages import PageUser, render, translator_of
+from .pages import PageUser, download, render, translator_of
 from .scenarios_page import decimals
 
 router = APIRouter(include_in_schema=False)
@@ -137,6 +137,39 @@ def backtest_view(rows: pd.DataFrame) -> list[dict]:
     return sorted(out, key=lambda r: order.get(r["model"], 2))
 
 
+def _selected_value(runs: ForecastRuns, form: Form, t: Translator) -> None:
+    """Fills in the breakdown's value (its first one when none is asked), or names the asked
+    value that the breakdown does not have in `form.errors`."""
+    if not form.by:
+        return
+    values = runs.values(form.series, form.grain, form.by)
+    if form.value is None:
+        form.value = values[0]
+    elif form.value not in values:
+        form.errors["value"] = t("forecasts.error.value", value=form.value,
+                                 dimension=t(f"dimension.{form.by}"))
+
+
+@router.get("/forecasts/download.{fmt}")
+def forecasts_download(request: Request, fmt: str, user: PageUser) -> Response:
+    """The page's series as CSV or Excel: every period of its history and its forecast with
+    both intervals, in `forecast_table`'s long shape (suppressed figures empty)."""
+    runs: ForecastRuns = request.app.state.forecast_runs
+    t = translator_of(request)
+    form = read_form(request, t)
+    try:
+        if not form.errors:
+            _selected_value(runs, form, t)
+        if form.errors:
+            raise HTTPException(400, " ".join(form.errors.values()))
+        table = runs.table(form.series, form.grain, (form.by,) if form.by else (),
+                           form.horizon, form.value)
+    except TilannekuvaError as error:
+        raise HTTPException(400, str(error)) from None
+    table = table.assign(period=table["period"].dt.strftime("%Y-%m-%d"))
+    return download(table, f"forecast-{form.series}", fmt)
+
+
 @router.get("/forecasts")
 def forecasts_page(request: Request, user: PageUser) -> HTMLResponse:
     runs: ForecastRuns = request.app.state.forecast_runs
@@ -146,7 +179,7 @@ def forecasts_page(request: Request, user: PageUser) -> HTMLResponse:
     context = {"form": form, "series_names": list(SERIES), "max_horizon": MAX_HORIZON,
                "max_series": MAX_SERIES, "history_years": 2, "label": label,
                "fmt": decimals, "values": [], "problem": None,
-               "min_cell_size": runs.min_cell_size,
+               "min_cell_size": runs.min_cell_size, "qs": request.url.query,
                "dimensions": list(SERIES[form.series].dimensions)
                if form.series in SERIES else []}
     if form.errors:
@@ -155,11 +188,8 @@ def forecasts_page(request: Request, user: PageUser) -> HTMLResponse:
     try:
         if form.by:
             context["values"] = runs.values(form.series, form.grain, form.by)
-            if form.value is None:
-                form.value = context["values"][0]
-            elif form.value not in context["values"]:
-                form.errors["value"] = t("forecasts.error.value", value=form.value,
-                                         dimension=t(f"dimension.{form.by}"))
+            _selected_value(runs, form, t)
+            if form.errors:
                 return render(request, "forecasts.html", user, status=400, **context)
         table = runs.table(form.series, form.grain, by, form.horizon, form.value)
     except TilannekuvaError as error:

@@ -32,6 +32,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..errors import TilannekuvaError
 from ..indicators.engine import IndicatorError, period_start
+from ..indicators.model import Forecast
 from ..indicators.quality import CHECKS, DOCUMENTATION_QUALITY
 from ..indicators.registry import REGISTRY, get
 from ..privacy.audit import latest
@@ -52,6 +53,7 @@ from .figures import (
     unavailable_filters,
     window_ending,
 )
+from .forecast_chart import forecast_chart
 from .i18n import LANGUAGES, Translator, translator
 from .labels import value_labels
 from .params import day_of, month_of, month_range, query_string, view_from_query, with_filter
@@ -216,8 +218,12 @@ def indicator_page(request: Request, indicator_id: str, user: PageUser,
     drill = {value: "/capability/" + indicator.group + "?" + query_string(
         with_filter(view, by, value)) for value in (rows[by] if rows is not None else [])
         if by in PAGE_FILTERS[indicator.group] and isinstance(value, str)}
+    t = translator_of(request)
+    forecast = (forecast_chart(series.rows, getattr(indicator.names, t.language), t)
+                if isinstance(indicator.measure, Forecast) and not series.unavailable else None)
     return render(request, "indicator.html", user, view=view, qs=query_string(view),
                   series=series, indicator=indicator, by=by, dimensions=dimensions,
+                  forecast=forecast,
                   breakdown=rows, drill=drill,
                   breakdown_period=indicator_view(indicator, _latest_period(view)))
 
@@ -436,7 +442,8 @@ def audit_page(request: Request, user: PageUser) -> HTMLResponse:
 
 # --- downloads -------------------------------------------------------------------------------
 
-def _download(rows: pd.DataFrame, name: str, fmt: str) -> Response:
+def download(rows: pd.DataFrame, name: str, fmt: str) -> Response:
+    """`rows` as a file to download in `fmt` (csv or xlsx), named tilannekuva-`name`."""
     try:
         body = table_bytes(rows, fmt, name)
     except TilannekuvaError as error:
@@ -470,7 +477,7 @@ def export(request: Request, table: str, fmt: str, user: PageUser) -> Response:
             raise HTTPException(403, str(refusal)) from None
         except ScorecardError as error:
             raise HTTPException(404, str(error)) from None
-        return _download(rows, table, fmt)
+        return download(rows, table, fmt)
     view = _view(request)
     try:
         if table == "overview":
@@ -488,4 +495,4 @@ def export(request: Request, table: str, fmt: str, user: PageUser) -> Response:
             raise HTTPException(404, f"No table {table!r} to download.")
     except IndicatorError as error:
         raise HTTPException(400, str(error)) from None
-    return _download(rows, table, fmt)
+    return download(rows, table, fmt)
