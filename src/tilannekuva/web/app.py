@@ -12,7 +12,9 @@ are turned off: they load their scripts from a CDN, and hospital networks are cl
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -74,10 +76,23 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     (`RiskModels.warm`), so early visitors do not wait for them (`tilannekuva serve` does
     this; most tests do not)."""
     figures = Figures(open_county(path), settings.min_cell_size, settings.spc_run_length)
+    warming = threading.Thread(target=figures.warm, args=(FILTER_WARMED_GROUPS,),
+                               name="warm-up", daemon=True)
     if warm:
-        threading.Thread(target=figures.warm, args=(FILTER_WARMED_GROUPS,), name="warm-up",
-                         daemon=True).start()
-    app = FastAPI(title="Tilannekuva API", version=__version__,
+        warming.start()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        """A server stopped while it warms up ends its warm-ups first: a thread still reading
+        the county database as the interpreter exits aborts the process."""
+        yield
+        if warming.is_alive():
+            figures.stop()
+            await asyncio.to_thread(warming.join, 10)
+        if risk_warming.is_alive():  # loading a model: seconds, not interruptible
+            await asyncio.to_thread(risk_warming.join, 30)
+
+    app = FastAPI(title="Tilannekuva API", version=__version__, lifespan=lifespan,
                   description="Figures of a wellbeing services county's situation picture. "
                               "Sign in with POST /api/v1/token.",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
@@ -90,9 +105,10 @@ def create_app(path: Path, settings: Settings, warm: bool = False) -> FastAPI:
     engine = create_engine(settings.situation_url)
     create_schema(engine)
     app.state.risk_models = RiskModels(path, settings, figures)
+    risk_warming = threading.Thread(target=app.state.risk_models.warm, name="risk-warm-up",
+                                    daemon=True)
     if warm and settings.risk_model_enabled:
-        threading.Thread(target=app.state.risk_models.warm, name="risk-warm-up",
-                         daemon=True).start()
+        risk_warming.start()
     app.state.situation = SituationCentre(engine)
     app.state.situation.forget_expired_keys()
     app.mount("/static", StaticFiles(directory=STATIC),

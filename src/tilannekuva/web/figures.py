@@ -224,6 +224,7 @@ class Figures:
         self._cache: OrderedDict = OrderedDict()
         #: Views computed by `warm` so far, of how many (0 of 0: no warm-up).
         self.warm_up = (0, 0)
+        self._stopping = threading.Event()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for short reads and writes (sessions, the audit log)."""
@@ -311,7 +312,14 @@ class Figures:
         (every unit first, then the other dimensions). The other capabilities are not warmed
         per filter value: with some 90 indicators that would take many minutes. Each
         indicator is computed under the lock on its own, so a visitor's request waits for at
-        most one indicator."""
+        most one indicator. `stop` ends it between indicators."""
+        try:
+            self._warm(groups)
+        except duckdb.InterruptException:
+            if not self._stopping.is_set():
+                raise
+
+    def _warm(self, groups: tuple[str, ...]) -> None:
         view = self.default_view()
         options = self.options()
         views = [(view, None)] + [
@@ -321,11 +329,22 @@ class Figures:
             if name in page_filters([i for i in REGISTRY.values() if i.group == group])]
         for done, (each, group) in enumerate(views):
             self.warm_up = (done, len(views))
-            self.overview(each, group)
+            for indicator in REGISTRY.values():
+                if self._stopping.is_set():
+                    return
+                if group is None or indicator.group == group:
+                    self.series(indicator.id, each)
             if group is None:
                 for page in dict.fromkeys(i.group for i in REGISTRY.values()):
                     self.page_options(page, view.grain)
         self.warm_up = (len(views), len(views))
+
+    def stop(self) -> None:
+        """Ends a warm-up running in another thread: no further indicator is started and the
+        query under way is interrupted. A server stopped while warming up then exits cleanly;
+        a thread still querying DuckDB as the interpreter exits aborts the process."""
+        self._stopping.set()
+        self._con.interrupt()
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from the data (age bands from the parameters)."""
