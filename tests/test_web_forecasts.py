@@ -260,6 +260,10 @@ def test_the_registry_forecast_page_shows_counted_months_and_the_forecast(app, e
     chart = re.search(r'<svg[^>]*class="chart forecast".*?</svg>', html, re.S).group()
     assert EN["forecasts.interval95"] in chart and EN["forecasts.interval80"] not in chart
     assert EN["indicator.forecast_note"] in html
+    # No breakdown by a dimension (a model per value); the page says where one value's is.
+    assert 'class="numbers breakdown"' not in html and EN["indicator.forecast_breakdown"] in html
+    assert 'class="numbers breakdown"' not in client_for(app).get(
+        "/indicator/referrals_forecast?by=specialty").text
 
 
 # --- the API ------------------------------------------------------------------------------

@@ -201,13 +201,18 @@ def breakdown(figures: Figures, indicator_id: str, view: View, by: str) -> pd.Da
 @router.get("/indicator/{indicator_id}")
 def indicator_page(request: Request, indicator_id: str, user: PageUser,
                    by: str = "unit") -> HTMLResponse:
+    """An indicator's chart, numbers, definition and the breakdown of its latest period by a
+    dimension. A forecast has no breakdown here: it would fit a model per value (tens of
+    seconds by unit); the page says where to find one value's forecast instead."""
     if indicator_id not in REGISTRY:
         raise HTTPException(404, f"No indicator {indicator_id!r}.")
     figures = _figures(request)
     indicator = get(indicator_id)
+    is_forecast = isinstance(indicator.measure, Forecast)
     view = _view(request)
     series = figures.series(indicator_id, view)
-    dimensions = [d for d in indicator.dimensions if d not in indicator.fixed_dimensions]
+    dimensions = [] if is_forecast else [d for d in indicator.dimensions
+                                         if d not in indicator.fixed_dimensions]
     by = by if by in dimensions else None
     rows = None
     if by and not series.unavailable:
@@ -223,7 +228,7 @@ def indicator_page(request: Request, indicator_id: str, user: PageUser,
                 if isinstance(indicator.measure, Forecast) and not series.unavailable else None)
     return render(request, "indicator.html", user, view=view, qs=query_string(view),
                   series=series, indicator=indicator, by=by, dimensions=dimensions,
-                  forecast=forecast,
+                  forecast=forecast, is_forecast=is_forecast,
                   breakdown=rows, drill=drill,
                   breakdown_period=indicator_view(indicator, _latest_period(view)))
 
