@@ -41,6 +41,7 @@ from . import states
 from .base import Wards
 from .database import read
 from .errors import Conflict, ForeignWard, IllegalTransition, Invalid, NotFound
+from .occupancy import ward_figures
 from .service import SituationCentre
 from .tables import beds, placements, routing_requests, utcnow, wards
 from .txn import jsonable
@@ -239,24 +240,17 @@ def act(request: Request, user: User, action: str, call: Callable[[Wards], T], *
 @router.get("/wards", responses=READ, response_model=list[Entity])
 def list_wards(request: Request, user: SignedIn) -> Response:
     """Every ward with its beds, the number of beds in each state, the load (occupied and
-    reserved beds, percent of the ward's beds) and the isolation patients (occupied isolation
-    rooms)."""
+    reserved beds, percent of the ward's beds) and its isolation rooms: built, occupied
+    (`isolation_patients`) and free (`occupancy.ward_figures`, as on the board)."""
     act(request, user, "read", lambda wards: None)
 
     def work(con: sa.Connection) -> list[Entity]:
         all_beds = [dict(r) for r in con.execute(
             sa.select(beds).order_by(beds.c.ward_id, beds.c.label)).mappings()]
-        out = []
-        for ward in con.execute(sa.select(wards).order_by(wards.c.code)).mappings():
-            own = [b for b in all_beds if b["ward_id"] == ward["id"]]
-            counts = {s: sum(b["state"] == s for b in own) for s in states.BED.states}
-            load = (100.0 * (counts["occupied"] + counts["reserved"]) / len(own)
-                    if own else None)
-            out.append({**dict(ward), "beds": own, "counts": counts,
-                        "load_percent": None if load is None else round(load, 1),
-                        "isolation_patients": sum(b["state"] == "occupied"
-                                                  and b["is_isolation"] for b in own)})
-        return jsonable(out)
+        return jsonable([ward_figures(dict(ward), [b for b in all_beds
+                                                   if b["ward_id"] == ward["id"]])
+                         for ward in con.execute(sa.select(wards).order_by(wards.c.code))
+                         .mappings()])
 
     return _answer(read(_centre(request).engine, work))
 

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from ..situation import states
+from ..situation.occupancy import ward_figures
 from ..situation.tables import (
     beds,
     handoffs,
@@ -94,19 +95,6 @@ def _read(con: sa.Connection) -> tuple[list[Row], ...]:
     return all_beds, ward_rows, requests, open_handoffs, open_transports
 
 
-def _ward_figures(ward: Row, own: list[Row]) -> Row:
-    """A ward with its beds and the board's figures. The load is the API's
-    (`GET /api/v1/situation/wards`): occupied and reserved beds, percent of the ward's beds."""
-    counts = {s: sum(b["state"] == s for b in own) for s in states.BED.states}
-    load = 100.0 * (counts["occupied"] + counts["reserved"]) / len(own) if own else None
-    isolation = [b for b in own if b["is_isolation"]]
-    return {**ward, "beds": own, "counts": counts,
-            "load_percent": None if load is None else round(load, 1),
-            "isolation_rooms_built": len(isolation),
-            "isolation_patients": sum(b["state"] == "occupied" for b in isolation),
-            "isolation_free": sum(b["state"] == "free" for b in isolation)}
-
-
 def _fingerprint(*parts: list[Row]) -> str:
     text = json.dumps(parts, default=str, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -127,7 +115,7 @@ def read_snapshot(engine: sa.Engine) -> Snapshot:
         request["ward_code"] = codes.get(request["ward_id"])
     for handoff in open_handoffs:
         handoff["ward_code"] = codes.get(handoff["ward_id"])
-    return Snapshot(version, utcnow(), [_ward_figures(w, by_ward.get(w["id"], []))
+    return Snapshot(version, utcnow(), [ward_figures(w, by_ward.get(w["id"], []))
                                         for w in ward_rows],
                     requests, open_handoffs, open_transports)
 
