@@ -17,13 +17,13 @@ most 2,000 runs), a start that cannot be estimated, a list with too few people t
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_type_hints
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..errors import TilannekuvaError
-from ..forecasting.queueing import assess
+from ..forecasting.queueing import QueueFigures, assess
 from ..forecasting.scenarios import Scenario
 from .api import SignedIn, _errors
 from .scenario_runs import MAX_RATE, MAX_RUNS, MAX_WAITING, ScenarioRuns, finite
@@ -33,25 +33,13 @@ router = APIRouter(prefix="/api/v1", tags=["scenarios"])
 Rate = Annotated[float, Query(ge=0.001, le=MAX_RATE, allow_inf_nan=False)]
 
 
-class QueueingOut(BaseModel):
-    """The figures of one waiting list (`forecasting.queueing.QueueFigures`)."""
-
-    units: dict[str, str] = {"time": "weeks", "rates": "per week", "queue": "patients"}
-    demand: float
-    capacity: float
-    deadline: float
-    share: float
-    load: float
-    target_mean_wait: float
-    target_queue_size: float
-    target_capacity: float
-    queue: float | None
-    mean_wait: float | None
-    mean_wait_from_littles_law: bool
-    share_within_now: float | None
-    pressure: float | None
-    weeks_to_target: float | None
-    relief_capacity: float | None
+#: The figures of one waiting list: `forecasting.queueing.QueueFigures`'s fields (every one
+#: always given, null where the facts allow none) and their units, read from the dataclass so
+#: that the API's model never drifts from it.
+QueueingOut = create_model(
+    "QueueingOut", __doc__="The figures of one waiting list (`forecasting.queueing.QueueFigures`).",
+    units=(dict[str, str], {"time": "weeks", "rates": "per week", "queue": "patients"}),
+    **{name: (hint, ...) for name, hint in get_type_hints(QueueFigures).items()})
 
 
 class RunRequest(BaseModel):
