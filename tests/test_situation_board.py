@@ -18,6 +18,7 @@ import board_seed
 import pytest
 import web_county
 from fastapi.testclient import TestClient
+from web_county import client_for
 
 from tilannekuva.config import Settings
 from tilannekuva.situation import states
@@ -43,17 +44,6 @@ def app(county, situation_url):
                                       situation_database=situation_url))
     yield app
     app.state.situation.engine.dispose()
-
-
-def client_for(app, user: str | None, language: str = "en") -> TestClient:
-    client = TestClient(app)
-    client.cookies.set("tilannekuva_lang", language)
-    if user:
-        response = client.post("/login", data={"username": user,
-                                                "password": web_county.password(user)},
-                               follow_redirects=False)
-        assert response.status_code == 303, response.text
-    return client
 
 
 def forms(html: str) -> set[str]:

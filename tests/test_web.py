@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 import web_county
 from fastapi.testclient import TestClient
+from web_county import bearer as api_token
+from web_county import client_for
 
 from tilannekuva.config import Settings
 from tilannekuva.indicators.registry import REGISTRY
@@ -35,24 +37,6 @@ def db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def app(db):
     return create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None))
-
-
-def client_for(app, user: str | None, language: str = "en") -> TestClient:
-    client = TestClient(app)
-    client.cookies.set("tilannekuva_lang", language)
-    if user:
-        response = client.post("/login", data={"username": user,
-                                                "password": web_county.password(user)},
-                               follow_redirects=False)
-        assert response.status_code == 303, response.text
-    return client
-
-
-def api_token(app, user: str) -> dict[str, str]:
-    response = TestClient(app).post("/api/v1/token", data={
-        "username": user, "password": web_county.password(user)})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def figure_of(html: str, indicator: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ import pytest
 import schemathesis
 import web_county
 from fastapi.testclient import TestClient
+from web_county import bearer
 
 from tilannekuva.config import Settings
 from tilannekuva.forecasting.series import SERIES
@@ -105,17 +106,10 @@ def app(tmp_path_factory):
     return create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None))
 
 
-def bearer_token(app, user: str) -> str:
-    response = TestClient(app).post("/api/v1/token", data={
-        "username": user, "password": web_county.password(user)})
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
 @pytest.fixture(scope="module", params=USERS)
 def api_schema(request, app):
     """The API's document, loaded from the app; every request carries the user's token."""
-    config = dict(CONFIG, headers={"Authorization": f"Bearer {bearer_token(app, request.param)}"})
+    config = dict(CONFIG, headers=bearer(app, request.param))
     loaded = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app,
                                             config=schemathesis.Config.from_dict(config))
     loaded.hook(map_case)

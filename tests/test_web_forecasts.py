@@ -31,6 +31,7 @@ import pytest
 import web_county
 from county import County
 from fastapi.testclient import TestClient
+from web_county import bearer, client_for
 
 from tilannekuva.config import Settings
 from tilannekuva.forecasting.backtest import backtest_table
@@ -48,6 +49,7 @@ WEEKS = 120
 HORIZON = 8
 EN = catalogue("en")
 CHOSEN = "by=specialty&specialty=internal_medicine"
+ANALYST = "analyytikko"
 
 
 def internal(k: int) -> int:
@@ -104,22 +106,6 @@ def app(county, expected):
     return create_app(county, Settings(database=county, min_cell_size=5, pseudonym_key=None))
 
 
-def client_for(app, user: str = "analyytikko", language: str = "en") -> TestClient:
-    client = TestClient(app)
-    client.cookies.set("tilannekuva_lang", language)
-    response = client.post("/login", data={"username": user,
-                                            "password": web_county.password(user)},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
-def bearer(app, user: str = "analyytikko") -> dict[str, str]:
-    response = TestClient(app).post("/api/v1/token", data={
-        "username": user, "password": web_county.password(user)})
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
 def table_of(html: str, name: str) -> str:
     return re.search(rf'<table class="numbers {name}">.*?</table>', html, re.S).group()
 
@@ -143,7 +129,8 @@ def mine(table: pd.DataFrame, specialty: str, kind: str) -> pd.DataFrame:
 # --- the page ------------------------------------------------------------------------------
 
 def test_the_page_shows_the_forecast_of_the_chosen_value_as_the_library_gives_it(app, expected):
-    html = client_for(app).get(f"/forecasts?series=referrals&{CHOSEN}&horizon={HORIZON}").text
+    html = client_for(app, ANALYST).get(
+        f"/forecasts?series=referrals&{CHOSEN}&horizon={HORIZON}").text
     shown = forecast_rows(html)
     # The forecast starts on the Monday of the cut week 119 (14 April 2025), 8 weeks.
     assert list(shown) == [monday(119 + i).isoformat() for i in range(HORIZON)]
@@ -161,7 +148,7 @@ def test_the_page_shows_the_forecast_of_the_chosen_value_as_the_library_gives_it
 
 
 def test_the_download_holds_the_history_and_forecast_of_the_page(app, expected):
-    client = client_for(app)
+    client = client_for(app, ANALYST)
     query = f"series=referrals&{CHOSEN}&horizon={HORIZON}"
     assert f'href="/forecasts/download.csv?{query}"'.replace("&", "&amp;") in client.get(
         f"/forecasts?{query}").text
@@ -186,8 +173,8 @@ def test_the_download_holds_the_history_and_forecast_of_the_page(app, expected):
 
 
 def test_a_hidden_series_shows_no_numbers(app):
-    html = client_for(app).get("/forecasts?series=referrals&by=specialty&specialty=orthopaedics"
-                               f"&horizon={HORIZON}").text
+    html = client_for(app, ANALYST).get(
+        f"/forecasts?series=referrals&by=specialty&specialty=orthopaedics&horizon={HORIZON}").text
     # One person a week: every count and the forecast hidden, no chart drawn (an axis
     # would tell the size of the counts).
     assert "data-value" not in html and "data-low" not in html
@@ -199,7 +186,7 @@ def test_a_hidden_series_shows_no_numbers(app):
 
 
 def test_the_backtest_on_the_page_is_the_librarys(app, expected):
-    html = client_for(app).get("/forecasts?series=referrals&backtest=1").text
+    html = client_for(app, ANALYST).get("/forecasts?series=referrals&backtest=1").text
     table = table_of(html, "backtest")
     for row in expected["backtest"].itertuples():
         cells = re.search(rf'<tr data-model="{row.model}">.*?</tr>', table, re.S).group()
@@ -212,7 +199,7 @@ def test_the_backtest_on_the_page_is_the_librarys(app, expected):
 
 
 def test_bad_choices_are_named_in_the_page(app):
-    client = client_for(app)
+    client = client_for(app, ANALYST)
     response = client.get("/forecasts?series=beds")
     assert response.status_code == 400 and "No count beds: choose one" in response.text
     response = client.get("/forecasts?series=referrals&by=service")
@@ -240,7 +227,8 @@ def test_the_registry_forecast_page_shows_counted_months_and_the_forecast(app, e
     # The monthly indicator over April 2024 – April 2025. The data end on Monday 14 April
     # 2025, so April is not whole: counted are April 2024 – March 2025, each month the
     # referrals of the Mondays in it (both specialties), and April–June 2025 are forecast.
-    html = client_for(app).get("/indicator/referrals_forecast?start=2024-04&end=2025-04").text
+    html = client_for(app, ANALYST).get(
+        "/indicator/referrals_forecast?start=2024-04&end=2025-04").text
     shown = re.findall(r'<th scope="row">([\d-]+)</th>\s*<td>(counted|forecast)</td>.*?'
                        r'data-value="([^"]+)"',
                        re.search(r'<table class="numbers">.*?</table>', html, re.S).group(), re.S)
@@ -262,14 +250,14 @@ def test_the_registry_forecast_page_shows_counted_months_and_the_forecast(app, e
     assert EN["indicator.forecast_note"] in html
     # No breakdown by a dimension (a model per value); the page says where one value's is.
     assert 'class="numbers breakdown"' not in html and EN["indicator.forecast_breakdown"] in html
-    assert 'class="numbers breakdown"' not in client_for(app).get(
+    assert 'class="numbers breakdown"' not in client_for(app, ANALYST).get(
         "/indicator/referrals_forecast?by=specialty").text
 
 
 # --- the API ------------------------------------------------------------------------------
 
 def test_the_api_gives_the_librarys_rows_in_the_long_shape(app, expected):
-    response = TestClient(app).get("/api/v1/forecasts/referrals", headers=bearer(app),
+    response = TestClient(app).get("/api/v1/forecasts/referrals", headers=bearer(app, ANALYST),
                                    params={"by": "specialty", "horizon": HORIZON})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -294,13 +282,14 @@ def test_the_api_gives_the_librarys_rows_in_the_long_shape(app, expected):
     hidden = rows[rows["specialty"] == "orthopaedics"]
     assert hidden["suppressed"].all()
     assert hidden[["value", "low", "high", "low80", "high80"]].isna().all().all()
-    page = forecast_rows(client_for(app).get(
+    page = forecast_rows(client_for(app, ANALYST).get(
         f"/forecasts?series=referrals&{CHOSEN}&horizon={HORIZON}").text)
     assert [v[0] for v in page.values()] == got["value"].tolist()
 
 
 def test_the_backtest_api_gives_the_librarys_rows(app, expected):
-    response = TestClient(app).get("/api/v1/forecasts/referrals/backtest", headers=bearer(app))
+    response = TestClient(app).get("/api/v1/forecasts/referrals/backtest",
+                                   headers=bearer(app, ANALYST))
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["horizon"], body["windows"]) == (13, 4)
@@ -312,7 +301,7 @@ def test_the_backtest_api_gives_the_librarys_rows(app, expected):
 
 
 def test_the_api_names_a_bad_series_dimension_or_horizon(app):
-    client, headers = TestClient(app), bearer(app)
+    client, headers = TestClient(app), bearer(app, ANALYST)
     response = client.get("/api/v1/forecasts/beds", headers=headers)
     assert response.status_code == 404 and "No series 'beds'" in response.json()["detail"]
     response = client.get("/api/v1/forecasts/referrals", headers=headers,
@@ -338,7 +327,7 @@ def test_a_breakdown_above_the_limit_is_refused_with_the_limit(app):
     runs = app.state.forecast_runs
     runs.max_series = 1
     try:
-        response = TestClient(app).get("/api/v1/forecasts/referrals", headers=bearer(app),
+        response = TestClient(app).get("/api/v1/forecasts/referrals", headers=bearer(app, ANALYST),
                                        params={"by": "specialty"})
     finally:
         runs.max_series = 40

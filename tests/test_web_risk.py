@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 from county import County
 from fastapi.testclient import TestClient
+from web_county import bearer as token
+from web_county import client_for, password
 
 from tilannekuva.config import Settings
 from tilannekuva.forecasting import risk
@@ -31,10 +33,6 @@ from tilannekuva.web.risk_lists import LIST_LIMIT, PAGE_SIZE, attached_units, mo
 from tilannekuva.web.roles import ROLES, NotEntitled, scope
 
 SCORING = date(2025, 1, 1)
-
-
-def password(user: str) -> str:
-    return f"password-{user}"
 
 
 def add_users(db: Path, supervisor_units: tuple[str, ...]) -> None:
@@ -49,21 +47,6 @@ def add_users(db: Path, supervisor_units: tuple[str, ...]) -> None:
             add_user(con, name, password(name), role, units)
     finally:
         con.close()
-
-
-def client_for(app, user: str) -> TestClient:
-    client = TestClient(app)
-    client.cookies.set("tilannekuva_lang", "en")
-    response = client.post("/login", data={"username": user, "password": password(user)},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
-def token(app, user: str) -> dict[str, str]:
-    response = TestClient(app).post("/api/v1/token", data={"username": user,
-                                                           "password": password(user)})
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def audit(app, action: str) -> list[tuple[str, dict, int]]:

@@ -28,6 +28,7 @@ import pytest
 import web_county
 from county import County
 from fastapi.testclient import TestClient
+from web_county import bearer, client_for
 
 from tilannekuva.config import Settings
 from tilannekuva.store import open_store
@@ -105,22 +106,6 @@ def app(tmp_path_factory):
     (files / "hand.toml").write_text(HAND, encoding="utf-8")
     return create_app(db, Settings(database=db, min_cell_size=5, pseudonym_key=None,
                                    scenario_dir=files))
-
-
-def client_for(app, user: str, language: str = "en") -> TestClient:
-    client = TestClient(app)
-    client.cookies.set("tilannekuva_lang", language)
-    response = client.post("/login", data={"username": user,
-                                            "password": web_county.password(user)},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
-def bearer(app, user: str = "analyytikko") -> dict[str, str]:
-    response = TestClient(app).post("/api/v1/token", data={
-        "username": user, "password": web_county.password(user)})
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def figures_on(html: str) -> dict[str, tuple[float, str]]:
@@ -231,7 +216,7 @@ def test_the_planning_roles_have_the_link_and_every_role_may_open_the_page(app):
 # --- the API ------------------------------------------------------------------------------
 
 def test_the_queueing_api_gives_the_hand_worked_figures_as_the_page_does(app):
-    response = TestClient(app).get("/api/v1/queueing", headers=bearer(app), params={
+    response = TestClient(app).get("/api/v1/queueing", headers=bearer(app, "analyytikko"), params={
         "arrivals": 30, "capacity": 27, "deadline": 26.09, "share": 0.95, "queue": 400,
         "weeks": 26})
     assert response.status_code == 200, response.text
@@ -253,7 +238,7 @@ def test_the_scenario_api_runs_what_the_page_shows(app):
                 "initial": {"capacity_per_week": 27.0, "classes": {"non_urgent": {
                     "arrivals_per_week": 30.0,
                     "waiting": [{"from_weeks": 0, "to_weeks": 26, "count": 400}]}}}}
-    response = TestClient(app).post("/api/v1/scenarios/run", headers=bearer(app),
+    response = TestClient(app).post("/api/v1/scenarios/run", headers=bearer(app, "analyytikko"),
                                     json={"scenario": scenario, "runs": 100, "seed": 1})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -273,7 +258,7 @@ def test_the_scenario_api_estimates_a_specialty_and_hides_small_classes(app):
     scenario = {"name": "ortho", "weeks": 10, "waiting_list": {"specialty": "orthopaedics"},
                 "classes": [{"name": "urgent", "deadline_weeks": 2},
                             {"name": "non_urgent", "deadline_weeks": 26.09}]}
-    body = TestClient(app).post("/api/v1/scenarios/run", headers=bearer(app), json={
+    body = TestClient(app).post("/api/v1/scenarios/run", headers=bearer(app, "analyytikko"), json={
         "scenario": scenario, "runs": 10}).json()
     assert (body["start"], body["estimated"], body["hidden_classes"]) == (
         "2025-03-11", True, ["urgent"])
@@ -284,7 +269,7 @@ def test_the_scenario_api_estimates_a_specialty_and_hides_small_classes(app):
 
 
 def test_bad_requests_are_refused_naming_the_field(app):
-    client, headers = TestClient(app), bearer(app)
+    client, headers = TestClient(app), bearer(app, "analyytikko")
     assert client.get("/api/v1/queueing", params={"arrivals": 30}).status_code == 401
     response = client.get("/api/v1/queueing", headers=headers, params={
         "arrivals": 30, "capacity": 27, "deadline": 26.09, "share": 1.5})

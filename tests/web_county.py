@@ -31,6 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from county import County
+from fastapi.testclient import TestClient
 
 from tilannekuva.store import open_store
 from tilannekuva.web import accounts
@@ -50,6 +51,26 @@ FEEDBACK = (("R1", "A", "2025-03-10", 10, "Hyvä ja ystävällinen palvelu."),
 
 def password(user_name: str) -> str:
     return f"password-{user_name}"
+
+
+def client_for(app, user: str | None, language: str = "en") -> TestClient:
+    """A test client reading pages in `language`, signed in through the form as `user` (not
+    signed in for None). Every web test county gives its users `password`."""
+    client = TestClient(app)
+    client.cookies.set("tilannekuva_lang", language)
+    if user:
+        response = client.post("/login", data={"username": user, "password": password(user)},
+                               follow_redirects=False)
+        assert response.status_code == 303, response.text
+    return client
+
+
+def bearer(app, user: str) -> dict[str, str]:
+    """The Authorization header of an API token of `user`."""
+    response = TestClient(app).post("/api/v1/token", data={
+        "username": user, "password": password(user)})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def build(path: Path) -> Path:
