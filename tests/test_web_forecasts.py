@@ -37,8 +37,6 @@ from tilannekuva.config import Settings
 from tilannekuva.forecasting.backtest import backtest_table
 from tilannekuva.forecasting.demand import forecast_table
 from tilannekuva.indicators import Query, Sources, compute, duckdb_file
-from tilannekuva.store import open_store
-from tilannekuva.web import accounts
 from tilannekuva.web.app import create_app
 from tilannekuva.web.i18n import catalogue
 
@@ -70,15 +68,7 @@ def forecast_county(path: Path) -> Path:
         for j in range(2 if k % 3 == 0 else 1):
             county.add("referrals", referral_id=f"O{k}-{j}", person_id="Q1",
                        specialty="orthopaedics", received_at=day)
-    db = county.write()
-    con = open_store(db)
-    try:
-        accounts.create_tables(con)
-        for name, role, units in web_county.USERS:
-            accounts.add_user(con, name, web_county.password(name), role, units)
-    finally:
-        con.close()
-    return db
+    return web_county.with_users(county)
 
 
 @pytest.fixture(scope="module")

@@ -31,8 +31,6 @@ from fastapi.testclient import TestClient
 from web_county import bearer, client_for
 
 from tilannekuva.config import Settings
-from tilannekuva.store import open_store
-from tilannekuva.web import accounts
 from tilannekuva.web.app import create_app
 from tilannekuva.web.i18n import catalogue
 
@@ -86,15 +84,7 @@ def referral_county(path: Path) -> Path:
         county.add("referrals", referral_id=f"S{n}", person_id=f"P{30 + n}",
                    specialty="surgery", priority="non_urgent",
                    received_at="2025-02-03 08:00", need_established_at="2025-02-03 09:00")
-    db = county.write()
-    con = open_store(db)
-    try:
-        accounts.create_tables(con)
-        for name, role, units in web_county.USERS:
-            accounts.add_user(con, name, web_county.password(name), role, units)
-    finally:
-        con.close()
-    return db
+    return web_county.with_users(county)
 
 
 @pytest.fixture(scope="module")

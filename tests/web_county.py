@@ -94,6 +94,11 @@ def build(path: Path) -> Path:
         county.add("feedback_responses", response_id=response, unit_id=unit,
                    responded_at=f"{day} 14:00", recommendation=recommendation,
                    comment=comment)
+    return with_users(county)
+
+
+def with_users(county: County) -> Path:
+    """Writes `county` and gives it the web tests' users (`USERS`, each with `password`)."""
     db = county.write()
     con = open_store(db)
     try:
